@@ -1,0 +1,96 @@
+# lasthop: packet-level traceroute and path analyzer.
+# Targets: all check demo deps asan check-asan fuzz bench install clean
+
+PREFIX	?= /usr/local
+BUILD	?= build
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
+CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE
+XCFLAGS	= -std=c11 $(WARN) $(CFLAGS) $(SAN) -MMD -MP
+LIBS	= -lpcap -lnet -ldumbnet -ljansson -lm
+
+LIB_SRCS  = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+LIB_OBJS  = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
+
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+
+.PHONY: all check check-asan demo deps asan fuzz bench install clean units
+
+all: lasthop
+
+lasthop: $(BUILD)/lasthop
+	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/lasthop lasthop; fi
+
+$(BUILD)/lasthop: $(BUILD)/main.o $(BUILD)/liblasthop.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/liblasthop.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(XCFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblasthop.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(XCFLAGS) -Wno-missing-prototypes -o $@ $< \
+		$(BUILD)/liblasthop.a -lcmocka $(LIBS)
+
+units: $(UNIT_BINS)
+
+# The test command of the README: installs what it needs, builds, runs
+# every test (unit, golden, peer agreement, hostile input, lab).
+check: deps
+	$(MAKE) all units
+	tests/run-tests.sh $(BUILD)
+
+# The same suite under AddressSanitizer and UBSan (CI runs both).
+asan:
+	$(MAKE) BUILD=build-asan SAN="$(ASAN_FLAGS)" build-asan/lasthop units
+
+check-asan: deps asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/run-tests.sh build-asan
+
+demo: deps
+	$(MAKE) all
+	./lasthop replay captures/demo-healthy.pcap
+
+deps:
+	@tools/deps.sh
+
+# libFuzzer targets, one per parser of untrusted input; a bounded campaign.
+FUZZ_TIME ?= 60
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz CC=clang \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+		build-fuzz/liblasthop.a
+	@mkdir -p build-fuzz/bin
+	@set -e; for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); \
+		clang $(CPPFLAGS) -std=c11 -g -O1 \
+			-fsanitize=fuzzer,address,undefined -o build-fuzz/bin/$$n \
+			$$f build-fuzz/liblasthop.a $(LIBS); \
+	done
+	tools/run-fuzz.sh build-fuzz/bin $(FUZZ_TIME)
+
+bench: deps all
+	bench/run-bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 lasthop $(DESTDIR)$(PREFIX)/bin/lasthop
+	install -m 0644 doc/lasthop.1 $(DESTDIR)$(PREFIX)/share/man/man1/lasthop.1
+
+clean:
+	rm -rf build build-asan build-fuzz lasthop
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/main.d

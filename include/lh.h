@@ -1,0 +1,42 @@
+/* lh.h: conventions shared by every lasthop module (errors, exit codes, addresses). */
+#ifndef LH_H
+#define LH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LASTHOP_VERSION "0.1.0"
+
+/* Size of the error buffers that library functions fill. */
+#define LH_ERRLEN 256
+
+/*
+ * Exit codes of the lasthop command (documented in lasthop.1).
+ */
+enum lh_exit {
+	LH_EXIT_OK = 0,		/* success */
+	LH_EXIT_FAIL = 1,	/* general failure */
+	LH_EXIT_USAGE = 2,	/* bad command line */
+	LH_EXIT_INPUT = 3,	/* an input file is missing, unreadable or malformed */
+	LH_EXIT_PARTIAL = 4,	/* input truncated: results printed up to the damage */
+	LH_EXIT_PRIV = 5,	/* missing privileges (live tracing) */
+	LH_EXIT_NET = 6,	/* network error: no route, resolution, send failure */
+};
+
+#if defined(__GNUC__)
+#define LH_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define LH_UNUSED __attribute__((unused))
+#else
+#define LH_PRINTF(f, a)
+#define LH_UNUSED
+#endif
+
+/* Fill err (errlen bytes) with a formatted message; returns -1 for "return lh_err(...)". */
+int lh_err(char *err, size_t errlen, const char *fmt, ...) LH_PRINTF(3, 4);
+
+/* Format an IPv4 address held in host byte order into buf (at least 16 bytes). */
+const char *lh_ip4_str(uint32_t addr, char *buf, size_t buflen);
+
+#define LH_IP4_STRLEN 16
+
+#endif /* LH_H */
