@@ -92,6 +92,16 @@ cur_le32(struct cursor *c, uint32_t *v)
 	return 0;
 }
 
+/* Look at the byte off bytes ahead without moving. */
+static inline int
+cur_peek_u8(const struct cursor *c, size_t off, uint8_t *v)
+{
+	if (cur_left(c) <= off)
+		return -1;
+	*v = c->pos[off];
+	return 0;
+}
+
 /* Copy n bytes out; fails without copying if fewer remain. */
 static inline int
 cur_bytes(struct cursor *c, void *dst, size_t n)

@@ -39,4 +39,15 @@ const char *lh_ip4_str(uint32_t addr, char *buf, size_t buflen);
 
 #define LH_IP4_STRLEN 16
 
+/*
+ * Parse a whole decimal number in [lo, hi]; on failure fill err with a
+ * message that names the option and the legal range.
+ */
+int lh_parse_long(const char *s, long lo, long hi, const char *what,
+    long *out, char *err, size_t errlen);
+
+/* The same for a decimal number of seconds, returned in nanoseconds. */
+int lh_parse_seconds(const char *s, double lo, double hi, const char *what,
+    int64_t *out_ns, char *err, size_t errlen);
+
 #endif /* LH_H */

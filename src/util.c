@@ -1,5 +1,8 @@
 /* util.c: the error-buffer convention and address formatting. */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <dumbnet.h>
 
@@ -26,4 +29,37 @@ lh_ip4_str(uint32_t addr, char *buf, size_t buflen)
 	if (ip_ntop(&a, buf, buflen) == NULL)
 		snprintf(buf, buflen, "?");
 	return buf;
+}
+
+int
+lh_parse_long(const char *s, long lo, long hi, const char *what, long *out,
+    char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+		return lh_err(err, errlen, "%s: '%s' is not a whole number "
+		    "from %ld to %ld", what, s, lo, hi);
+	*out = v;
+	return 0;
+}
+
+int
+lh_parse_seconds(const char *s, double lo, double hi, const char *what,
+    int64_t *out_ns, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v) ||
+	    v < lo || v > hi)
+		return lh_err(err, errlen, "%s: '%s' is not a number of seconds "
+		    "from %g to %g", what, s, lo, hi);
+	*out_ns = (int64_t)llround(v * 1e9);
+	return 0;
 }

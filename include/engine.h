@@ -1,0 +1,78 @@
+/*
+ * engine.h: turn a stream of packets into traceroute traces.
+ *
+ * The engine finds probes (UDP, ICMP echo, TCP SYN or ACK), groups them into
+ * traces by source, destination and method, and matches every reply to its
+ * probe: ICMP errors by the quoted header, echo replies by identifier and
+ * sequence, TCP and UDP answers by ports and sequence.  State is bounded:
+ * a probe waits for its reply for a window of capture time, and a trace
+ * that has been idle for that long is finished and handed to the caller.
+ * Live tracing and replay both feed it.
+ */
+#ifndef LH_ENGINE_H
+#define LH_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "model.h"
+
+struct engine_opts {
+	int	 gap_limit;	/* silent hops that end a trace (stop reason) */
+	int64_t	 window_ns;	/* how long a probe waits for its reply */
+	int64_t	 late_ns;	/* replies slower than this are flagged late */
+	size_t	 max_probes;	/* probes kept per trace; more are counted */
+	const char *file;	/* name recorded in each trace */
+};
+
+#define ENGINE_GAP_LIMIT	5
+#define ENGINE_WINDOW_NS	(30LL * 1000000000)
+#define ENGINE_LATE_NS		(5LL * 1000000000)
+#define ENGINE_MAX_PROBES	(256u * 1024)
+
+struct engine_stats {
+	uint64_t	frames;		/* records fed */
+	uint64_t	not_ip;		/* no IPv4 inside */
+	uint64_t	truncated;	/* headers cut short */
+	uint64_t	malformed;	/* impossible header values */
+	uint64_t	fragments;	/* non-first fragments */
+	uint64_t	bad_linktype;	/* link types we cannot read */
+	uint64_t	probes;		/* probe-like packets seen */
+	uint64_t	matched;	/* replies matched to a probe */
+	uint64_t	dups;		/* replies to an already answered probe */
+	uint64_t	late;		/* replies after the late threshold */
+	uint64_t	orphans;	/* replies quoting a probe not in the capture */
+	uint64_t	ambiguous;	/* replies that fitted several probes equally */
+	uint64_t	traces;		/* traces handed out */
+};
+
+/*
+ * Called for every finished trace, in a deterministic order (the order in
+ * which flows were recognised as traceroutes).  The callee owns t and frees
+ * it with trace_free().  A non-zero return stops the engine with that error.
+ */
+typedef int (*engine_emit_fn)(void *arg, struct trace *t, char *err,
+    size_t errlen);
+
+struct engine;
+
+void engine_opts_default(struct engine_opts *o);
+struct engine *engine_new(const struct engine_opts *o, engine_emit_fn emit,
+    void *arg, char *err, size_t errlen);
+
+/* Decode one frame and feed it.  Returns -1 only when emit failed. */
+int engine_frame(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, char *err, size_t errlen);
+
+/* Feed an already decoded packet. */
+int engine_pkt(struct engine *e, const struct pkt *p, char *err,
+    size_t errlen);
+
+/* End of input: finish and emit every trace still open. */
+int engine_finish(struct engine *e, char *err, size_t errlen);
+
+const struct engine_stats *engine_stats(const struct engine *e);
+void engine_free(struct engine *e);
+
+#endif /* LH_ENGINE_H */

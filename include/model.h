@@ -1,0 +1,135 @@
+/*
+ * model.h: the path model: traces, hops and probes.
+ *
+ * The model is filled by the matcher (replay and live tracing alike) and
+ * read by the writers (text, JSON); it knows nothing of either.
+ */
+#ifndef LH_MODEL_H
+#define LH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROBE_MAX_MPLS	4
+
+/* How a probe was answered. */
+enum reply_kind {
+	RK_NONE = 0,		/* no reply in the capture */
+	RK_TIME_EXCEEDED,	/* ICMP 11 */
+	RK_UNREACH,		/* ICMP 3 */
+	RK_PARAM_PROBLEM,	/* ICMP 12 */
+	RK_SOURCE_QUENCH,	/* ICMP 4 */
+	RK_ECHO_REPLY,		/* ICMP 0 from the destination */
+	RK_TCP_SYNACK,		/* TCP SYN+ACK from the destination */
+	RK_TCP_RST,		/* TCP RST from the destination */
+	RK_TCP_OTHER,		/* another TCP answer from the destination */
+	RK_UDP,			/* a UDP answer from the destination */
+};
+
+enum method {
+	M_UNKNOWN = 0,
+	M_UDP,			/* classic: the destination port changes per probe */
+	M_UDP_PARIS,		/* constant 5-tuple */
+	M_ICMP,			/* echo, checksum changes per probe */
+	M_ICMP_PARIS,		/* echo, constant checksum */
+	M_TCP_SYN,
+	M_TCP_ACK,
+};
+
+enum stop_reason {
+	STOP_NONE = 0,
+	STOP_COMPLETED,		/* the destination answered */
+	STOP_UNREACHABLE,	/* an ICMP unreachable ended the path */
+	STOP_LOOP,		/* the path revisits an address */
+	STOP_GAP_LIMIT,		/* too many silent hops after the last answer */
+	STOP_HOP_LIMIT,		/* probing stopped at the last TTL, still answering */
+	STOP_CAPTURE_ENDED,	/* the capture stopped while the trace ran */
+};
+
+struct probe {
+	int64_t		tx_ns;		/* send time (capture timestamp) */
+	int64_t		rx_ns;		/* first reply's time, if replied */
+	uint32_t	raddr;		/* who answered (host order) */
+	uint16_t	ipid;
+	uint16_t	size;		/* IP total length of the probe */
+	uint16_t	sport, dport;	/* UDP/TCP ports, or ICMP id/seq */
+	uint16_t	csum;		/* UDP/ICMP checksum as sent */
+	uint16_t	dups;		/* further replies to this probe */
+	uint32_t	tcpseq, tcpack;	/* TCP probes */
+	uint8_t		ttl;
+	uint8_t		tcpflags;
+	uint8_t		rtcpflags;	/* TCP flags of a TCP answer */
+	uint8_t		t8[8];		/* first transport bytes as sent */
+	uint8_t		t8len;
+	/* the reply */
+	uint8_t		rkind;		/* enum reply_kind */
+	uint8_t		rtype, rcode;	/* ICMP type and code of the reply */
+	uint8_t		rttl;		/* the reply's own IP TTL */
+	uint8_t		qttl;		/* TTL of the probe as quoted back */
+	uint8_t		late;		/* the reply came after the late threshold */
+	uint8_t		nat;		/* matched through a NAT-rewritten field */
+	uint8_t		nmpls;		/* labels in mpls[] */
+	uint16_t	rsize;		/* IP total length of the reply */
+	uint32_t	mpls[PROBE_MAX_MPLS];	/* RFC 4950 entries, raw 32-bit */
+};
+
+struct hop {
+	uint8_t		ttl;
+	size_t		first;		/* index of the hop's first probe */
+	size_t		n;		/* probes at this TTL */
+};
+
+struct trace {
+	uint32_t	 src, dst;
+	uint8_t		 proto;		/* IP protocol of the probes */
+	enum method	 method;
+	enum stop_reason stop;
+	uint16_t	 flow_sport, flow_dport;	/* constant flows only */
+	uint16_t	 echo_id;
+	int		 has_flow;	/* flow_sport/flow_dport are constant */
+	const char	*file;		/* capture it came from */
+	int64_t		 first_ns, last_ns;
+
+	struct probe	*probes;	/* sorted by TTL, then send time */
+	size_t		 nprobes;
+	struct hop	*hops;
+	size_t		 nhops;
+
+	/* counters */
+	uint64_t	 replies;	/* probes answered */
+	uint64_t	 dups;		/* replies beyond the first */
+	uint64_t	 late;		/* replies after the late threshold */
+	uint64_t	 nat_matched;	/* matched through a rewritten quote */
+	uint64_t	 orphans;	/* replies quoting probes not in the capture */
+	uint64_t	 ambiguous;	/* replies that fitted several probes */
+	uint64_t	 dropped;	/* probes past the per-trace limit */
+	uint64_t	 past_dst;	/* probes sent beyond the destination's TTL */
+};
+
+const char *method_name(enum method m);
+const char *stop_name(enum stop_reason s);
+const char *reply_kind_name(enum reply_kind k);
+
+/*
+ * traceroute's annotation for an ICMP unreachable code ("!N", "!H", ...), or
+ * "" where traceroute prints none (port unreachable: the destination).
+ */
+const char *unreach_annotation(uint8_t code, char *buf, size_t buflen);
+
+/* Group sorted probes into hops (fills t->hops); -1 on allocation failure. */
+int trace_build_hops(struct trace *t, char *err, size_t errlen);
+
+/*
+ * Hide the hops beyond the first TTL at which the destination answered
+ * (tools send them in parallel before they know); their probes are counted
+ * in past_dst.  Nothing is hidden if another address answered beyond.
+ */
+void trace_trim_past_destination(struct trace *t);
+
+/* The stop reason from the hops; eof_ns is the capture's last timestamp. */
+enum stop_reason trace_stop_reason(const struct trace *t, int gap_limit,
+    int64_t eof_ns);
+
+void trace_free(struct trace *t);
+
+#endif /* LH_MODEL_H */

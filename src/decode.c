@@ -1,0 +1,398 @@
+/*
+ * decode.c: link layer, IPv4, UDP/TCP/ICMP and quoted-packet decoding.
+ *
+ * Every read goes through struct cursor.  A quoted inner packet is read
+ * through a sub-cursor that ends where the quote ends, so nothing in the
+ * quote can reach the bytes that follow it.
+ */
+#include <string.h>
+#include <pcap/dlt.h>
+
+#include "cursor.h"
+#include "decode.h"
+
+#define ETHERTYPE_IPV4		0x0800
+#define ETHERTYPE_VLAN		0x8100
+#define ETHERTYPE_QINQ		0x88a8
+#define ETHERTYPE_QINQ_OLD	0x9100
+#define ETHERTYPE_MPLS		0x8847
+#define ETHERTYPE_MPLS_MC	0x8848
+#define PPP_IPV4		0x0021
+
+#define MAX_VLAN_TAGS		4	/* deeper stacks are set aside */
+#define MAX_MPLS_DEPTH		16	/* labels we walk before giving up */
+
+#define LINKTYPE_RAW_VALUE	101	/* LINKTYPE_RAW as some files carry it */
+
+#define IPPROTO_ICMP_	1
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+
+#define ICMP_ECHOREPLY_		0
+#define ICMP_UNREACH_		3
+#define ICMP_SOURCEQUENCH_	4
+#define ICMP_ECHO_		8
+#define ICMP_TIMXCEED_		11
+#define ICMP_PARAMPROB_		12
+
+#define ICMP_EXT_LEGACY_OFF	128	/* RFC 4884 section 5: non-compliant quote size */
+#define ICMP_EXT_VERSION	2
+#define ICMP_EXT_CLASS_MPLS	1	/* RFC 4950 */
+#define ICMP_EXT_CTYPE_MPLS	1
+
+int
+l4_csum_offset(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP_:
+		return 6;
+	case IPPROTO_ICMP_:
+		return 2;
+	default:
+		return -1;	/* TCP keeps its checksum past the first 8 bytes */
+	}
+}
+
+int
+decode_linktype_ok(int linktype)
+{
+	switch (linktype) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_RAW:
+	case LINKTYPE_RAW_VALUE:
+	case DLT_IPV4:
+	case DLT_NULL:
+	case DLT_LOOP:
+	case DLT_PPP:
+	case DLT_PPP_SERIAL:
+#if DLT_RAW != 14
+	case 14:		/* DLT_RAW on BSD/OS */
+#endif
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The IPv4 header at c; on success c covers exactly the IP payload present. */
+static enum decode_status
+parse_ip4(struct cursor *c, struct ip4 *ip)
+{
+	uint8_t vhl = 0;
+	uint16_t off = 0;
+	size_t avail;
+
+	if (cur_left(c) < 20)
+		return DEC_TRUNCATED;
+	(void)cur_u8(c, &vhl);
+	if ((vhl >> 4) != 4)
+		return DEC_NOT_IP;
+	ip->hlen = (uint8_t)((vhl & 0x0f) * 4);
+	if (ip->hlen < 20)
+		return DEC_BAD;
+	(void)cur_u8(c, &ip->tos);
+	(void)cur_be16(c, &ip->totlen);
+	(void)cur_be16(c, &ip->id);
+	(void)cur_be16(c, &off);
+	(void)cur_u8(c, &ip->ttl);
+	(void)cur_u8(c, &ip->proto);
+	(void)cur_skip(c, 2);		/* header checksum */
+	(void)cur_be32(c, &ip->src);
+	(void)cur_be32(c, &ip->dst);
+	ip->df = (off & 0x4000) != 0;
+	ip->mf = (off & 0x2000) != 0;
+	ip->frag = off & 0x1fff;
+	if (ip->totlen < ip->hlen)
+		return DEC_BAD;
+	if (cur_skip(c, ip->hlen - 20u) != 0)	/* options */
+		return DEC_TRUNCATED;
+	/* Trim link-layer padding; a short snap length keeps what it has. */
+	avail = ip->totlen - ip->hlen;
+	cur_limit(c, avail);
+	return DEC_OK;
+}
+
+/* Copy what is there of the first 8 transport bytes and split the fields. */
+static void
+parse_t8(struct cursor *c, uint8_t proto, struct l4 *l)
+{
+	struct cursor t = *c;
+	size_t n = cur_left(c) < PKT_T8 ? cur_left(c) : PKT_T8;
+
+	(void)cur_bytes(&t, l->t8, n);	/* c itself does not move */
+	l->t8len = (uint8_t)n;
+	cur_init(&t, l->t8, n);
+	switch (proto) {
+	case IPPROTO_UDP_:
+		(void)(cur_be16(&t, &l->sport) || cur_be16(&t, &l->dport) ||
+		    cur_be16(&t, &l->ulen) || cur_be16(&t, &l->csum));
+		break;
+	case IPPROTO_TCP_:
+		(void)(cur_be16(&t, &l->sport) || cur_be16(&t, &l->dport) ||
+		    cur_be32(&t, &l->seq));
+		break;
+	case IPPROTO_ICMP_:
+		(void)(cur_u8(&t, &l->type) || cur_u8(&t, &l->code) ||
+		    cur_be16(&t, &l->csum) || cur_be16(&t, &l->echo_id) ||
+		    cur_be16(&t, &l->echo_seq));
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+split_mpls(uint32_t e, struct mpls *m)
+{
+	m->label = e >> 12;
+	m->tc = (uint8_t)((e >> 9) & 7);
+	m->s = (uint8_t)((e >> 8) & 1);
+	m->ttl = (uint8_t)(e & 0xff);
+}
+
+/* Internet checksum over a cursor's bytes; 0 when they sum correctly. */
+static uint16_t
+cksum(struct cursor c)
+{
+	uint32_t sum = 0;
+	uint16_t w;
+	uint8_t last;
+
+	while (cur_be16(&c, &w) == 0)
+		sum += w;
+	if (cur_u8(&c, &last) == 0)
+		sum += (uint32_t)last << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * RFC 4884 extension structure at c: version 2 header, then objects.
+ * Collects an RFC 4950 MPLS label stack.  Malformed objects end the walk.
+ */
+static void
+parse_icmp_ext(struct cursor c, int verify, struct pkt *p)
+{
+	uint8_t ver = 0, cls = 0, ctype = 0;
+	uint16_t olen = 0;
+	uint32_t e;
+	struct cursor obj;
+
+	if (verify && cksum(c) != 0)
+		return;
+	if (cur_u8(&c, &ver) != 0 || (ver >> 4) != ICMP_EXT_VERSION)
+		return;
+	if (cur_skip(&c, 3) != 0)
+		return;
+	while (cur_left(&c) >= 4) {
+		(void)cur_be16(&c, &olen);
+		(void)cur_u8(&c, &cls);
+		(void)cur_u8(&c, &ctype);
+		if (olen < 4 || cur_sub(&c, olen - 4u, 0, &obj) != 0)
+			return;
+		if (cls != ICMP_EXT_CLASS_MPLS || ctype != ICMP_EXT_CTYPE_MPLS)
+			continue;
+		while (cur_be32(&obj, &e) == 0 && p->ext_mpls_n < PKT_MAX_MPLS)
+			split_mpls(e, &p->ext_mpls[p->ext_mpls_n++]);
+	}
+}
+
+/* The quoted datagram of an ICMP error; c starts after the 8-byte ICMP header. */
+static enum decode_status
+parse_quote(struct cursor *c, uint8_t len_words, struct pkt *p)
+{
+	struct cursor q, ext;
+	size_t qlen = cur_left(c);
+	int have_ext = 0, verify = 0;
+	enum decode_status st;
+
+	if (len_words != 0) {
+		/* RFC 4884: the quote's length is given; extensions follow. */
+		size_t n = (size_t)len_words * 4;
+
+		if (n < qlen) {
+			qlen = n;
+			have_ext = 1;
+		}
+	} else if (qlen > ICMP_EXT_LEGACY_OFF + 4) {
+		/* Non-compliant routers put extensions at 128 without saying so. */
+		qlen = ICMP_EXT_LEGACY_OFF;
+		have_ext = verify = 1;
+	}
+	(void)cur_sub(c, qlen, 1, &q);
+	if (have_ext) {
+		ext = *c;
+		parse_icmp_ext(ext, verify, p);
+		if (verify && p->ext_mpls_n == 0) {
+			/* Not an extension after all: the whole rest is quote. */
+			q.end = c->end;
+		}
+	}
+	p->quote_len = (uint16_t)(cur_left(&q) > 0xffff ? 0xffff : cur_left(&q));
+	st = parse_ip4(&q, &p->qip);
+	if (st != DEC_OK)
+		return st == DEC_NOT_IP ? DEC_BAD : st;
+	if (p->qip.frag == 0)
+		parse_t8(&q, p->qip.proto, &p->ql4);
+	return DEC_OK;
+}
+
+enum decode_status
+decode_ip(const uint8_t *data, size_t len, struct pkt *p)
+{
+	struct cursor c;
+	enum decode_status st;
+	uint8_t lw;
+
+	cur_init(&c, data, len);
+	st = parse_ip4(&c, &p->ip);
+	if (st != DEC_OK)
+		return st;
+	p->payload_len = (uint16_t)(p->ip.totlen - p->ip.hlen);
+	if (p->ip.frag != 0)
+		return DEC_FRAGMENT;
+	parse_t8(&c, p->ip.proto, &p->l4);
+	switch (p->ip.proto) {
+	case IPPROTO_UDP_:
+		if (p->l4.t8len < 8)
+			return DEC_TRUNCATED;
+		p->kind = PKT_UDP;
+		return DEC_OK;
+	case IPPROTO_TCP_:
+		if (p->l4.t8len < 8)
+			return DEC_TRUNCATED;
+		(void)cur_skip(&c, 8);
+		if (cur_be32(&c, &p->l4.ack) == 0 && cur_skip(&c, 1) == 0 &&
+		    cur_u8(&c, &p->l4.flags) == 0)
+			p->l4.have_tcpflags = 1;
+		p->kind = PKT_TCP;
+		return DEC_OK;
+	case IPPROTO_ICMP_:
+		if (p->l4.t8len < 8)
+			return DEC_TRUNCATED;
+		(void)cur_skip(&c, 8);
+		switch (p->l4.type) {
+		case ICMP_ECHO_:
+			p->kind = PKT_ICMP_ECHO;
+			return DEC_OK;
+		case ICMP_ECHOREPLY_:
+			p->kind = PKT_ICMP_ECHOREPLY;
+			return DEC_OK;
+		case ICMP_UNREACH_:
+		case ICMP_TIMXCEED_:
+		case ICMP_PARAMPROB_:
+		case ICMP_SOURCEQUENCH_:
+			p->kind = PKT_ICMP_ERROR;
+			/* RFC 4884 length: byte 5 of the ICMP header (not for quench). */
+			lw = p->l4.type == ICMP_SOURCEQUENCH_ ? 0 : p->l4.t8[5];
+			return parse_quote(&c, lw, p);
+		default:
+			p->kind = PKT_ICMP_OTHER;
+			return DEC_OK;
+		}
+	default:
+		p->kind = PKT_OTHER;
+		return DEC_OK;
+	}
+}
+
+/* Walk an MPLS label stack; c ends on the first byte after bottom of stack. */
+static enum decode_status
+parse_mpls(struct cursor *c, struct pkt *p)
+{
+	uint32_t e;
+	int depth;
+
+	for (depth = 0; depth < MAX_MPLS_DEPTH; depth++) {
+		if (cur_be32(c, &e) != 0)
+			return DEC_TRUNCATED;
+		if (p->link_mpls_n < PKT_MAX_MPLS)
+			split_mpls(e, &p->link_mpls[p->link_mpls_n++]);
+		if (e & 0x100)
+			return DEC_OK;
+	}
+	return DEC_BAD;
+}
+
+/* After an ethertype: VLAN tags, MPLS, then IPv4. */
+static enum decode_status
+decode_ethertype(struct cursor *c, uint16_t et, struct pkt *p)
+{
+	int tags = 0;
+	enum decode_status st;
+	uint8_t v;
+
+	while (et == ETHERTYPE_VLAN || et == ETHERTYPE_QINQ ||
+	    et == ETHERTYPE_QINQ_OLD) {
+		if (++tags > MAX_VLAN_TAGS)
+			return DEC_BAD;
+		if (cur_skip(c, 2) != 0 || cur_be16(c, &et) != 0)
+			return DEC_TRUNCATED;
+	}
+	if (et == ETHERTYPE_MPLS || et == ETHERTYPE_MPLS_MC) {
+		st = parse_mpls(c, p);
+		if (st != DEC_OK)
+			return st;
+		if (cur_peek_u8(c, 0, &v) != 0 || (v >> 4) != 4)
+			return DEC_NOT_IP;
+	} else if (et != ETHERTYPE_IPV4)
+		return DEC_NOT_IP;
+	return decode_ip(c->pos, cur_left(c), p);
+}
+
+enum decode_status
+decode_frame(int linktype, const uint8_t *data, size_t caplen, struct pkt *p)
+{
+	struct cursor c;
+	uint16_t et, proto;
+	uint32_t af;
+	uint8_t b;
+
+	memset(p, 0, sizeof(*p));
+	cur_init(&c, data, caplen);
+	switch (linktype) {
+	case DLT_EN10MB:
+		if (cur_skip(&c, 12) != 0 || cur_be16(&c, &et) != 0)
+			return DEC_TRUNCATED;
+		return decode_ethertype(&c, et, p);
+	case DLT_LINUX_SLL:
+		if (cur_skip(&c, 14) != 0 || cur_be16(&c, &et) != 0)
+			return DEC_TRUNCATED;
+		return decode_ethertype(&c, et, p);
+	case DLT_LINUX_SLL2:
+		if (cur_be16(&c, &et) != 0 || cur_skip(&c, 18) != 0)
+			return DEC_TRUNCATED;
+		return decode_ethertype(&c, et, p);
+	case DLT_NULL:
+	case DLT_LOOP:
+		/* DLT_NULL: host byte order of the capturing machine; try both. */
+		if (cur_be32(&c, &af) != 0)
+			return DEC_TRUNCATED;
+		if (af != 2 && af != 0x02000000)
+			return DEC_NOT_IP;
+		return decode_ip(c.pos, cur_left(&c), p);
+	case DLT_PPP:
+	case DLT_PPP_SERIAL:
+		if (cur_peek_u8(&c, 0, &b) == 0 && b == 0xff &&
+		    cur_peek_u8(&c, 1, &b) == 0 && b == 0x03)
+			(void)cur_skip(&c, 2);
+		if (cur_u8(&c, &b) != 0)
+			return DEC_TRUNCATED;
+		proto = b;
+		if ((b & 1) == 0) {	/* uncompressed protocol field */
+			if (cur_u8(&c, &b) != 0)
+				return DEC_TRUNCATED;
+			proto = (uint16_t)(proto << 8 | b);
+		}
+		if (proto != PPP_IPV4)
+			return DEC_NOT_IP;
+		return decode_ip(c.pos, cur_left(&c), p);
+	default:
+		if (decode_linktype_ok(linktype))	/* raw IP variants */
+			return decode_ip(c.pos, cur_left(&c), p);
+		return DEC_LINKTYPE;
+	}
+}

@@ -1,0 +1,1099 @@
+/*
+ * engine.c: probe recognition, reply matching and trace assembly.
+ *
+ * Pending probes sit in two chained hash indexes for a window of capture
+ * time: "exact" keyed by flow, IP ID and the first 8 transport bytes (what
+ * RFC 792 makes every router quote), and "loose" keyed by flow and the
+ * bytes that identify a probe within its flow (ports, or ICMP id and
+ * sequence).  A reply first looks for an exact match; failing that, the
+ * loose candidates are scored field by field so that a NAT which rewrote
+ * the IP ID or a checksum in the quote does not lose the match, while a
+ * reply that fits two probes equally is counted as ambiguous and attached
+ * to neither.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lh.h"
+
+#define P_ICMP	1
+#define P_TCP	6
+#define P_UDP	17
+
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH	0x08
+#define TH_ACK	0x10
+
+#define NOISE_PROBES	32	/* single-TTL flows this long are not traceroutes */
+#define PROMOTE_TTL_MAX	30	/* a matched reply to a probe this low promotes */
+#define MAX_FLOWS_SPLIT	256	/* Paris multi-flow traces split at most this many */
+
+struct session;
+
+struct pnode {
+	struct pnode	*next;
+	uint64_t	 h;
+	struct session	*s;
+	uint32_t	 idx;		/* probe index in s->probes */
+};
+
+struct session {
+	struct session	*hnext;			/* session hash chain */
+	struct session	*lru_prev, *lru_next;	/* by last activity */
+	struct session	*emit_next;		/* promotion order */
+	uint32_t	 src, dst;
+	uint8_t		 proto;
+	uint16_t	 echo_id;
+	struct probe	*probes;
+	uint32_t	 n, cap;
+	int64_t		 last_act;		/* engine clock at the last probe */
+	uint8_t		 ttl0;			/* first TTL seen */
+	uint8_t		 multi_ttl;		/* more than one TTL seen */
+	uint8_t		 promoted, noise, closed, in_lru;
+	uint64_t	 replies, dups, late, nat, orphans, ambiguous, dropped;
+};
+
+struct expiry {
+	int64_t		 tx_ns;
+	struct pnode	*ex, *lo;
+};
+
+struct index {
+	struct pnode	**b;
+	size_t		  mask;
+	size_t		  count;
+};
+
+struct engine {
+	struct engine_opts	 o;
+	engine_emit_fn		 emit;
+	void			*arg;
+	struct engine_stats	 st;
+	int64_t			 now;
+
+	struct session		**sh;		/* session hash */
+	size_t			  shmask, nsessions;
+	struct session		 *lru_head, *lru_tail;
+	struct session		 *emit_head, *emit_tail;
+
+	struct index		  ex, lo;
+	struct pnode		 *freelist;
+
+	struct expiry		 *ring;		/* FIFO of pending probes */
+	size_t			  rcap, rhead, rlen;
+};
+
+/* ---- hashing ---- */
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t
+flow_hash(uint32_t src, uint32_t dst, uint8_t proto)
+{
+	return mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)proto << 56));
+}
+
+static uint64_t
+bytes_hash(uint64_t h, const uint8_t *b, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return mix64(h ^ v ^ ((uint64_t)n << 60));
+}
+
+/* The bytes that identify a probe inside its flow: ports, or ICMP id+seq. */
+static int
+stable_bytes(uint8_t proto, const uint8_t *t8, size_t t8len, uint8_t out[4])
+{
+	size_t off = proto == P_ICMP ? 4 : 0;
+
+	if (t8len < off + 4)
+		return -1;
+	memcpy(out, t8 + off, 4);
+	return 0;
+}
+
+static uint64_t
+exact_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t ipid,
+    const uint8_t t8[8])
+{
+	return bytes_hash(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40),
+	    t8, 8);
+}
+
+static uint64_t
+loose_hash(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t sb[4])
+{
+	return bytes_hash(flow_hash(src, dst, proto), sb, 4);
+}
+
+/* ---- indexes ---- */
+
+static int
+index_init(struct index *ix, size_t n)
+{
+	ix->b = calloc(n, sizeof(*ix->b));
+	ix->mask = n - 1;
+	ix->count = 0;
+	return ix->b == NULL ? -1 : 0;
+}
+
+static int
+index_grow(struct index *ix)
+{
+	size_t n = (ix->mask + 1) * 2, i;
+	struct pnode **nb, *p, *next;
+
+	nb = calloc(n, sizeof(*nb));
+	if (nb == NULL)
+		return -1;
+	for (i = 0; i <= ix->mask; i++) {
+		for (p = ix->b[i]; p != NULL; p = next) {
+			next = p->next;
+			p->next = nb[p->h & (n - 1)];
+			nb[p->h & (n - 1)] = p;
+		}
+	}
+	free(ix->b);
+	ix->b = nb;
+	ix->mask = n - 1;
+	return 0;
+}
+
+static struct pnode *
+node_new(struct engine *e)
+{
+	struct pnode *p = e->freelist;
+
+	if (p != NULL) {
+		e->freelist = p->next;
+		return p;
+	}
+	return malloc(sizeof(*p));
+}
+
+static int
+index_add(struct engine *e, struct index *ix, uint64_t h, struct session *s,
+    uint32_t idx, struct pnode **out)
+{
+	struct pnode *p;
+
+	if (ix->count > ix->mask && index_grow(ix) != 0)
+		return -1;
+	if ((p = node_new(e)) == NULL)
+		return -1;
+	p->h = h;
+	p->s = s;
+	p->idx = idx;
+	p->next = ix->b[h & ix->mask];
+	ix->b[h & ix->mask] = p;
+	ix->count++;
+	*out = p;
+	return 0;
+}
+
+static void
+index_del(struct engine *e, struct index *ix, struct pnode *n)
+{
+	struct pnode **pp;
+
+	for (pp = &ix->b[n->h & ix->mask]; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == n) {
+			*pp = n->next;
+			ix->count--;
+			n->next = e->freelist;
+			e->freelist = n;
+			return;
+		}
+	}
+}
+
+static void
+index_free(struct index *ix)
+{
+	size_t i;
+	struct pnode *p, *next;
+
+	if (ix->b == NULL)
+		return;
+	for (i = 0; i <= ix->mask; i++)
+		for (p = ix->b[i]; p != NULL; p = next) {
+			next = p->next;
+			free(p);
+		}
+	free(ix->b);
+}
+
+/* ---- expiry FIFO ---- */
+
+static int
+ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo)
+{
+	struct expiry *nr;
+	size_t i, ncap;
+
+	if (e->rlen == e->rcap) {
+		ncap = e->rcap ? e->rcap * 2 : 1024;
+		nr = malloc(ncap * sizeof(*nr));
+		if (nr == NULL)
+			return -1;
+		for (i = 0; i < e->rlen; i++)
+			nr[i] = e->ring[(e->rhead + i) % e->rcap];
+		free(e->ring);
+		e->ring = nr;
+		e->rcap = ncap;
+		e->rhead = 0;
+	}
+	e->ring[(e->rhead + e->rlen) % e->rcap] =
+	    (struct expiry){ .tx_ns = tx, .ex = ex, .lo = lo };
+	e->rlen++;
+	return 0;
+}
+
+/* Drop pending probes sent before limit (all of them if all is set). */
+static void
+expire(struct engine *e, int64_t limit, int all)
+{
+	struct expiry *x;
+
+	while (e->rlen > 0) {
+		x = &e->ring[e->rhead];
+		if (!all && x->tx_ns > limit)
+			break;
+		index_del(e, &e->ex, x->ex);
+		index_del(e, &e->lo, x->lo);
+		e->rhead = (e->rhead + 1) % e->rcap;
+		e->rlen--;
+	}
+}
+
+/* ---- sessions ---- */
+
+static uint64_t
+session_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t id)
+{
+	return mix64(flow_hash(src, dst, proto) ^ id);
+}
+
+static void
+lru_unlink(struct engine *e, struct session *s)
+{
+	if (!s->in_lru)
+		return;
+	if (s->lru_prev)
+		s->lru_prev->lru_next = s->lru_next;
+	else
+		e->lru_head = s->lru_next;
+	if (s->lru_next)
+		s->lru_next->lru_prev = s->lru_prev;
+	else
+		e->lru_tail = s->lru_prev;
+	s->lru_prev = s->lru_next = NULL;
+	s->in_lru = 0;
+}
+
+static void
+lru_append(struct engine *e, struct session *s)
+{
+	s->lru_prev = e->lru_tail;
+	s->lru_next = NULL;
+	if (e->lru_tail)
+		e->lru_tail->lru_next = s;
+	else
+		e->lru_head = s;
+	e->lru_tail = s;
+	s->in_lru = 1;
+}
+
+static void
+session_unhash(struct engine *e, struct session *s)
+{
+	struct session **pp;
+	uint64_t h = session_hash(s->src, s->dst, s->proto, s->echo_id);
+
+	for (pp = &e->sh[h & e->shmask]; *pp != NULL; pp = &(*pp)->hnext) {
+		if (*pp == s) {
+			*pp = s->hnext;
+			e->nsessions--;
+			return;
+		}
+	}
+}
+
+static void
+session_free(struct session *s)
+{
+	free(s->probes);
+	free(s);
+}
+
+static struct session *
+session_find(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
+    uint16_t id)
+{
+	struct session *s;
+	uint64_t h = session_hash(src, dst, proto, id);
+
+	for (s = e->sh[h & e->shmask]; s != NULL; s = s->hnext)
+		if (s->src == src && s->dst == dst && s->proto == proto &&
+		    s->echo_id == id)
+			return s;
+	return NULL;
+}
+
+static int
+session_grow_hash(struct engine *e)
+{
+	size_t n = (e->shmask + 1) * 2, i;
+	struct session **nh, *s, *next;
+
+	nh = calloc(n, sizeof(*nh));
+	if (nh == NULL)
+		return -1;
+	for (i = 0; i <= e->shmask; i++)
+		for (s = e->sh[i]; s != NULL; s = next) {
+			uint64_t h = session_hash(s->src, s->dst, s->proto,
+			    s->echo_id);
+			next = s->hnext;
+			s->hnext = nh[h & (n - 1)];
+			nh[h & (n - 1)] = s;
+		}
+	free(e->sh);
+	e->sh = nh;
+	e->shmask = n - 1;
+	return 0;
+}
+
+static struct session *
+session_get(struct engine *e, const struct pkt *p, uint16_t id)
+{
+	struct session *s;
+	uint64_t h;
+
+	s = session_find(e, p->ip.src, p->ip.dst, p->ip.proto, id);
+	if (s != NULL)
+		return s;
+	if (e->nsessions > e->shmask && session_grow_hash(e) != 0)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->src = p->ip.src;
+	s->dst = p->ip.dst;
+	s->proto = p->ip.proto;
+	s->echo_id = id;
+	s->ttl0 = p->ip.ttl;
+	h = session_hash(s->src, s->dst, s->proto, id);
+	s->hnext = e->sh[h & e->shmask];
+	e->sh[h & e->shmask] = s;
+	e->nsessions++;
+	lru_append(e, s);
+	return s;
+}
+
+static void
+promote(struct engine *e, struct session *s)
+{
+	if (s->promoted)
+		return;
+	s->promoted = 1;
+	s->emit_next = NULL;
+	if (e->emit_tail)
+		e->emit_tail->emit_next = s;
+	else
+		e->emit_head = s;
+	e->emit_tail = s;
+}
+
+/* ---- probes ---- */
+
+static int
+is_probe(const struct pkt *p)
+{
+	uint8_t f;
+
+	switch (p->kind) {
+	case PKT_UDP:
+	case PKT_ICMP_ECHO:
+		return 1;
+	case PKT_TCP:
+		if (!p->l4.have_tcpflags)
+			return 0;
+		f = p->l4.flags;
+		if ((f & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN)
+			return 1;
+		return (f & (TH_SYN | TH_ACK | TH_RST | TH_FIN | TH_PUSH)) ==
+		    TH_ACK;
+	default:
+		return 0;
+	}
+}
+
+static int
+add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
+{
+	struct session *s;
+	struct probe *pr, *np;
+	struct pnode *nx, *nl;
+	uint16_t id = p->kind == PKT_ICMP_ECHO ? p->l4.echo_id : 0;
+	uint8_t sb[4];
+	uint32_t ncap;
+
+	e->st.probes++;
+	s = session_get(e, p, id);
+	if (s == NULL)
+		return lh_err(err, errlen, "out of memory");
+	s->last_act = e->now;
+	lru_unlink(e, s);
+	lru_append(e, s);
+	if (p->ip.ttl != s->ttl0)
+		s->multi_ttl = 1;
+	if (s->multi_ttl)
+		promote(e, s);
+	if (!s->promoted && s->n >= NOISE_PROBES)
+		s->noise = 1;
+	if (s->noise)
+		return 0;
+	if (s->n >= e->o.max_probes) {
+		s->dropped++;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		ncap = s->cap ? s->cap * 2 : 16;
+		if (ncap > e->o.max_probes)
+			ncap = (uint32_t)e->o.max_probes;
+		np = realloc(s->probes, ncap * sizeof(*np));
+		if (np == NULL)
+			return lh_err(err, errlen, "out of memory");
+		s->probes = np;
+		s->cap = ncap;
+	}
+	pr = &s->probes[s->n];
+	memset(pr, 0, sizeof(*pr));
+	pr->tx_ns = p->ts_ns;
+	pr->ttl = p->ip.ttl;
+	pr->ipid = p->ip.id;
+	pr->size = p->ip.totlen;
+	memcpy(pr->t8, p->l4.t8, sizeof(pr->t8));
+	pr->t8len = p->l4.t8len;
+	if (p->kind == PKT_ICMP_ECHO) {
+		pr->sport = p->l4.echo_id;
+		pr->dport = p->l4.echo_seq;
+	} else {
+		pr->sport = p->l4.sport;
+		pr->dport = p->l4.dport;
+	}
+	pr->csum = p->l4.csum;
+	pr->tcpseq = p->l4.seq;
+	pr->tcpack = p->l4.ack;
+	pr->tcpflags = p->l4.flags;
+	if (stable_bytes(p->ip.proto, pr->t8, pr->t8len, sb) != 0)
+		return 0;	/* decode guarantees 8 bytes; defensive */
+	if (index_add(e, &e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    pr->ipid, pr->t8), s, s->n, &nx) != 0)
+		return lh_err(err, errlen, "out of memory");
+	if (index_add(e, &e->lo, loose_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    sb), s, s->n, &nl) != 0 || ring_push(e, e->now, nx, nl) != 0)
+		return lh_err(err, errlen, "out of memory");
+	s->n++;
+	return 0;
+}
+
+/* ---- replies ---- */
+
+struct reply {
+	uint32_t	 src, dst;	/* the probe's flow */
+	uint8_t		 proto;
+	uint16_t	 ipid;
+	const uint8_t	*t8;
+	uint8_t		 t8len;
+	const struct pkt *p;		/* the reply packet */
+	enum reply_kind	 kind;
+};
+
+static void
+attach(struct engine *e, struct session *s, uint32_t idx,
+    const struct reply *r, int nat)
+{
+	struct probe *pr = &s->probes[idx];
+	const struct pkt *p = r->p;
+	size_t i;
+
+	e->st.matched++;
+	if (pr->rkind != RK_NONE) {
+		pr->dups++;
+		s->dups++;
+		e->st.dups++;
+		return;
+	}
+	s->replies++;
+	pr->rkind = (uint8_t)r->kind;
+	pr->raddr = p->ip.src;
+	pr->rx_ns = p->ts_ns;
+	pr->rttl = p->ip.ttl;
+	pr->rsize = p->ip.totlen;
+	pr->nat = (uint8_t)nat;
+	if (nat)
+		s->nat++;
+	if (p->kind == PKT_ICMP_ERROR || p->kind == PKT_ICMP_ECHOREPLY) {
+		pr->rtype = p->l4.type;
+		pr->rcode = p->l4.code;
+	}
+	if (p->kind == PKT_TCP)
+		pr->rtcpflags = p->l4.flags;
+	if (p->kind == PKT_ICMP_ERROR)
+		pr->qttl = p->qip.ttl;
+	for (i = 0; i < p->ext_mpls_n && i < PROBE_MAX_MPLS; i++)
+		pr->mpls[i] = p->ext_mpls[i].label << 12 |
+		    (uint32_t)p->ext_mpls[i].tc << 9 |
+		    (uint32_t)p->ext_mpls[i].s << 8 | p->ext_mpls[i].ttl;
+	pr->nmpls = (uint8_t)i;
+	if (p->ts_ns - pr->tx_ns > e->o.late_ns) {
+		pr->late = 1;
+		s->late++;
+		e->st.late++;
+	}
+	if (r->kind == RK_TIME_EXCEEDED ||
+	    (pr->ttl <= PROMOTE_TTL_MAX && !s->noise))
+		promote(e, s);
+}
+
+/*
+ * Preference among candidates that fit equally: an unanswered probe sent
+ * before the reply, the latest such; else the latest sent before the reply.
+ */
+static int
+better_timing(const struct probe *a, const struct probe *b, int64_t rx)
+{
+	int ua = a->rkind == RK_NONE && a->tx_ns <= rx;
+	int ub = b->rkind == RK_NONE && b->tx_ns <= rx;
+
+	if (ua != ub)
+		return ua;
+	if ((a->tx_ns <= rx) != (b->tx_ns <= rx))
+		return a->tx_ns <= rx;
+	return a->tx_ns > b->tx_ns;
+}
+
+static int
+same_flow(const struct session *s, const struct reply *r)
+{
+	return s->src == r->src && s->dst == r->dst && s->proto == r->proto;
+}
+
+/* An ICMP error: exact quote first, then field-by-field scoring. */
+static int
+match_quote(struct engine *e, const struct reply *r)
+{
+	struct pnode *n, *best = NULL;
+	const struct probe *pr;
+	uint8_t sb[4];
+	uint64_t h;
+	int cko = l4_csum_offset(r->proto), score, bscore = -1, ties = 0, i;
+	int64_t rx = r->p->ts_ns;
+
+	if (r->t8len == 8) {
+		h = exact_hash(r->src, r->dst, r->proto, r->ipid, r->t8);
+		for (n = e->ex.b[h & e->ex.mask]; n != NULL; n = n->next) {
+			if (n->h != h || !same_flow(n->s, r))
+				continue;
+			pr = &n->s->probes[n->idx];
+			if (pr->ipid != r->ipid || memcmp(pr->t8, r->t8, 8) != 0)
+				continue;
+			if (best == NULL ||
+			    better_timing(pr, &best->s->probes[best->idx], rx))
+				best = n;
+		}
+		if (best != NULL) {
+			attach(e, best->s, best->idx, r, 0);
+			return 1;
+		}
+	}
+	if (stable_bytes(r->proto, r->t8, r->t8len, sb) != 0)
+		return 0;
+	h = loose_hash(r->src, r->dst, r->proto, sb);
+	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
+		int m_id, m_rest = 1, m_ck = 1;
+
+		if (n->h != h || !same_flow(n->s, r))
+			continue;
+		pr = &n->s->probes[n->idx];
+		if (stable_bytes(r->proto, pr->t8, pr->t8len, sb) != 0 ||
+		    memcmp(sb, r->proto == P_ICMP ? r->t8 + 4 : r->t8, 4) != 0)
+			continue;
+		m_id = pr->ipid == r->ipid;
+		for (i = 0; i < r->t8len && i < pr->t8len; i++) {
+			int in_stable = r->proto == P_ICMP ? i >= 4 : i < 4;
+			int in_ck = cko >= 0 && (i == cko || i == cko + 1);
+
+			if (in_stable || pr->t8[i] == r->t8[i])
+				continue;
+			if (in_ck)
+				m_ck = 0;
+			else
+				m_rest = 0;
+		}
+		score = m_id + m_rest + m_ck;
+		if (score < 2)
+			continue;
+		if (score > bscore) {
+			best = n;
+			bscore = score;
+			ties = 0;
+		} else if (score == bscore)
+			ties++;
+	}
+	if (best == NULL)
+		return 0;
+	if (ties > 0) {
+		best->s->ambiguous++;
+		e->st.ambiguous++;
+		return 1;	/* it is a reply, but to which probe is unknown */
+	}
+	attach(e, best->s, best->idx, r, 1);
+	return 1;
+}
+
+/*
+ * An answer from the destination itself (echo reply, TCP, UDP): candidates
+ * share the reversed flow and its ports (or ICMP id and sequence); TCP
+ * candidates whose sequence numbers the answer acknowledges come first.
+ */
+static int
+match_direct(struct engine *e, const struct reply *r)
+{
+	struct pnode *n, *best = NULL;
+	const struct probe *pr;
+	const struct pkt *p = r->p;
+	uint8_t sb[4], psb[4];
+	uint64_t h;
+	int fit, bfit = -1;
+
+	if (stable_bytes(r->proto, r->t8, r->t8len, sb) != 0)
+		return 0;
+	h = loose_hash(r->src, r->dst, r->proto, sb);
+	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
+		if (n->h != h || !same_flow(n->s, r))
+			continue;
+		pr = &n->s->probes[n->idx];
+		if (stable_bytes(r->proto, pr->t8, pr->t8len, psb) != 0 ||
+		    memcmp(psb, sb, 4) != 0)
+			continue;
+		fit = 0;
+		if (r->proto == P_TCP) {
+			if ((pr->tcpflags & TH_SYN) && p->l4.ack == pr->tcpseq + 1)
+				fit = 1;
+			else if (!(pr->tcpflags & TH_SYN) &&
+			    p->l4.seq == pr->tcpack)
+				fit = 1;
+		}
+		if (fit > bfit || (fit == bfit &&
+		    better_timing(pr, &best->s->probes[best->idx], p->ts_ns))) {
+			best = n;
+			bfit = fit;
+		}
+	}
+	if (best == NULL)
+		return 0;
+	attach(e, best->s, best->idx, r, 0);
+	return 1;
+}
+
+static enum reply_kind
+error_kind(uint8_t type)
+{
+	switch (type) {
+	case 11: return RK_TIME_EXCEEDED;
+	case 3:	 return RK_UNREACH;
+	case 12: return RK_PARAM_PROBLEM;
+	default: return RK_SOURCE_QUENCH;
+	}
+}
+
+static void
+count_orphan(struct engine *e, const struct pkt *p)
+{
+	struct session *s;
+	uint16_t id = 0;
+
+	if (p->qip.proto == P_ICMP) {
+		if (p->ql4.t8len < 8 || p->ql4.type != 8)
+			return;		/* quotes no echo request: not ours */
+		id = p->ql4.echo_id;
+	} else if (p->qip.proto != P_UDP && p->qip.proto != P_TCP)
+		return;
+	e->st.orphans++;
+	s = session_find(e, p->qip.src, p->qip.dst, p->qip.proto, id);
+	if (s != NULL)
+		s->orphans++;
+}
+
+/* ---- trace assembly ---- */
+
+static int
+cmp_ttl_time(const void *a, const void *b)
+{
+	const struct probe *x = a, *y = b;
+
+	if (x->ttl != y->ttl)
+		return x->ttl < y->ttl ? -1 : 1;
+	if (x->tx_ns != y->tx_ns)
+		return x->tx_ns < y->tx_ns ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp_flow(const void *a, const void *b)
+{
+	const struct probe *x = a, *y = b;
+	uint32_t fx = (uint32_t)x->sport << 16 | x->dport;
+	uint32_t fy = (uint32_t)y->sport << 16 | y->dport;
+
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return cmp_ttl_time(a, b);
+}
+
+static enum method
+trace_method(const struct session *s, const struct probe *pr, size_t n,
+    int *constant_flow)
+{
+	size_t i;
+	int same_flow_ = 1, same_ck = 1;
+
+	for (i = 1; i < n; i++) {
+		if (pr[i].sport != pr[0].sport || pr[i].dport != pr[0].dport)
+			same_flow_ = 0;
+		if (pr[i].csum != pr[0].csum)
+			same_ck = 0;
+	}
+	*constant_flow = s->proto != P_ICMP && same_flow_;
+	switch (s->proto) {
+	case P_UDP:
+		return same_flow_ ? M_UDP_PARIS : M_UDP;
+	case P_ICMP:
+		return same_ck && n > 1 ? M_ICMP_PARIS : M_ICMP;
+	case P_TCP:
+		return (pr[0].tcpflags & TH_SYN) ? M_TCP_SYN : M_TCP_ACK;
+	default:
+		return M_UNKNOWN;
+	}
+}
+
+static int
+emit_trace(struct engine *e, const struct session *s, struct probe *pr,
+    size_t n, int whole, char *err, size_t errlen)
+{
+	struct trace *t;
+	size_t i;
+
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return lh_err(err, errlen, "out of memory");
+	t->probes = malloc((n ? n : 1) * sizeof(*pr));
+	if (t->probes == NULL) {
+		free(t);
+		return lh_err(err, errlen, "out of memory");
+	}
+	memcpy(t->probes, pr, n * sizeof(*pr));
+	t->nprobes = n;
+	qsort(t->probes, n, sizeof(*pr), cmp_ttl_time);
+	t->src = s->src;
+	t->dst = s->dst;
+	t->proto = s->proto;
+	t->echo_id = s->echo_id;
+	t->file = e->o.file;
+	t->method = trace_method(s, t->probes, n, &t->has_flow);
+	if (t->has_flow && n > 0) {
+		t->flow_sport = t->probes[0].sport;
+		t->flow_dport = t->probes[0].dport;
+	}
+	t->first_ns = INT64_MAX;
+	t->last_ns = INT64_MIN;
+	for (i = 0; i < n; i++) {
+		if (t->probes[i].tx_ns < t->first_ns)
+			t->first_ns = t->probes[i].tx_ns;
+		if (t->probes[i].tx_ns > t->last_ns)
+			t->last_ns = t->probes[i].tx_ns;
+		if (t->probes[i].rkind != RK_NONE) {
+			t->replies++;
+			t->dups += t->probes[i].dups;
+			t->late += t->probes[i].late;
+			t->nat_matched += t->probes[i].nat;
+		}
+	}
+	if (whole) {	/* counters that cannot be split by flow */
+		t->orphans = s->orphans;
+		t->ambiguous = s->ambiguous;
+		t->dropped = s->dropped;
+	}
+	if (trace_build_hops(t, err, errlen) != 0) {
+		trace_free(t);
+		return -1;
+	}
+	trace_trim_past_destination(t);
+	t->stop = trace_stop_reason(t, e->o.gap_limit, e->now);
+	e->st.traces++;
+	return e->emit(e->arg, t, err, errlen);
+}
+
+/*
+ * A session may hold several Paris flows to one destination (Dublin
+ * traceroute varies the destination port per flow): when every flow of a
+ * UDP or TCP session probes several TTLs, each flow is its own trace.
+ */
+static int
+session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
+{
+	size_t i, start, flows = 0, multi = 0, nttl = 0;
+	int split;
+
+	if (s->n == 0)
+		return 0;
+	if (s->proto == P_ICMP)
+		return emit_trace(e, s, s->probes, s->n, 1, err, errlen);
+	qsort(s->probes, s->n, sizeof(*s->probes), cmp_flow);
+	for (i = 0; i < s->n; i++) {
+		int newflow = i == 0 || s->probes[i].sport != s->probes[i - 1].sport ||
+		    s->probes[i].dport != s->probes[i - 1].dport;
+
+		if (newflow) {
+			if (nttl >= 2)
+				multi++;
+			flows++;
+			nttl = 1;
+		} else if (s->probes[i].ttl != s->probes[i - 1].ttl)
+			nttl++;
+	}
+	if (nttl >= 2)
+		multi++;
+	split = flows >= 2 && flows <= MAX_FLOWS_SPLIT && multi == flows;
+	if (!split)
+		return emit_trace(e, s, s->probes, s->n, 1, err, errlen);
+	for (start = 0, i = 1; i <= s->n; i++) {
+		if (i < s->n && s->probes[i].sport == s->probes[start].sport &&
+		    s->probes[i].dport == s->probes[start].dport)
+			continue;
+		if (emit_trace(e, s, s->probes + start, i - start, start == 0,
+		    err, errlen) != 0)
+			return -1;
+		start = i;
+	}
+	return 0;
+}
+
+/* Close idle sessions and emit, in promotion order, every closed one. */
+static int
+advance(struct engine *e, int all, char *err, size_t errlen)
+{
+	struct session *s;
+	int rc = 0;
+
+	expire(e, e->now - e->o.window_ns, all);
+	while ((s = e->lru_head) != NULL &&
+	    (all || s->last_act + e->o.window_ns < e->now)) {
+		lru_unlink(e, s);
+		session_unhash(e, s);
+		s->closed = 1;
+		if (!s->promoted)
+			session_free(s);
+	}
+	while ((s = e->emit_head) != NULL && s->closed) {
+		e->emit_head = s->emit_next;
+		if (e->emit_head == NULL)
+			e->emit_tail = NULL;
+		if (rc == 0)
+			rc = session_emit(e, s, err, errlen);
+		session_free(s);
+	}
+	return rc;
+}
+
+/* ---- entry points ---- */
+
+void
+engine_opts_default(struct engine_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->gap_limit = ENGINE_GAP_LIMIT;
+	o->window_ns = ENGINE_WINDOW_NS;
+	o->late_ns = ENGINE_LATE_NS;
+	o->max_probes = ENGINE_MAX_PROBES;
+}
+
+struct engine *
+engine_new(const struct engine_opts *o, engine_emit_fn emit, void *arg,
+    char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		lh_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->o = *o;
+	e->emit = emit;
+	e->arg = arg;
+	e->now = INT64_MIN;
+	e->shmask = 255;
+	e->sh = calloc(e->shmask + 1, sizeof(*e->sh));
+	if (e->sh == NULL || index_init(&e->ex, 1024) != 0 ||
+	    index_init(&e->lo, 1024) != 0) {
+		engine_free(e);
+		lh_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	return e;
+}
+
+int
+engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
+{
+	struct reply r;
+
+	if (p->ts_ns > e->now)
+		e->now = p->ts_ns;
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	switch (p->kind) {
+	case PKT_ICMP_ERROR:
+		r.src = p->qip.src;
+		r.dst = p->qip.dst;
+		r.proto = p->qip.proto;
+		r.ipid = p->qip.id;
+		r.t8 = p->ql4.t8;
+		r.t8len = p->ql4.t8len;
+		r.kind = error_kind(p->l4.type);
+		if (!match_quote(e, &r))
+			count_orphan(e, p);
+		break;
+	case PKT_ICMP_ECHOREPLY:
+	case PKT_TCP:
+	case PKT_UDP:
+		r.src = p->ip.dst;
+		r.dst = p->ip.src;
+		r.proto = p->ip.proto;
+		r.t8 = p->l4.t8;
+		r.t8len = p->l4.t8len;
+		if (p->kind == PKT_ICMP_ECHOREPLY) {
+			r.kind = RK_ECHO_REPLY;
+		} else if (p->kind == PKT_TCP) {
+			uint8_t f = p->l4.flags;
+
+			r.kind = (f & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ?
+			    RK_TCP_SYNACK : (f & TH_RST) ? RK_TCP_RST :
+			    RK_TCP_OTHER;
+		} else
+			r.kind = RK_UDP;
+		/* An answer has the probe's ports the other way round. */
+		if (p->kind != PKT_ICMP_ECHOREPLY) {
+			static const int swap[4] = { 2, 3, 0, 1 };
+			uint8_t sw[8];
+			int i;
+
+			memcpy(sw, p->l4.t8, sizeof(sw));
+			for (i = 0; i < 4; i++)
+				sw[i] = p->l4.t8[swap[i]];
+			r.t8 = sw;
+			if (match_direct(e, &r))
+				break;
+		} else if (match_direct(e, &r))
+			break;
+		if (is_probe(p) && add_probe(e, p, err, errlen) != 0)
+			return -1;
+		break;
+	case PKT_ICMP_ECHO:
+		if (add_probe(e, p, err, errlen) != 0)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	return advance(e, 0, err, errlen);
+}
+
+int
+engine_frame(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, char *err, size_t errlen)
+{
+	struct pkt p;
+
+	e->st.frames++;
+	switch (decode_frame(linktype, data, caplen, &p)) {
+	case DEC_OK:
+		p.ts_ns = ts_ns;
+		return engine_pkt(e, &p, err, errlen);
+	case DEC_NOT_IP:
+		e->st.not_ip++;
+		break;
+	case DEC_TRUNCATED:
+		e->st.truncated++;
+		break;
+	case DEC_BAD:
+		e->st.malformed++;
+		break;
+	case DEC_FRAGMENT:
+		e->st.fragments++;
+		break;
+	case DEC_LINKTYPE:
+		e->st.bad_linktype++;
+		break;
+	}
+	return 0;
+}
+
+int
+engine_finish(struct engine *e, char *err, size_t errlen)
+{
+	return advance(e, 1, err, errlen);
+}
+
+const struct engine_stats *
+engine_stats(const struct engine *e)
+{
+	return &e->st;
+}
+
+void
+engine_free(struct engine *e)
+{
+	struct session *s, *next;
+
+	if (e == NULL)
+		return;
+	for (s = e->lru_head; s != NULL; s = next) {
+		next = s->lru_next;
+		if (!s->promoted)
+			session_free(s);
+	}
+	for (s = e->emit_head; s != NULL; s = next) {
+		next = s->emit_next;
+		session_free(s);
+	}
+	index_free(&e->ex);
+	index_free(&e->lo);
+	while (e->freelist != NULL) {
+		struct pnode *n = e->freelist;
+
+		e->freelist = n->next;
+		free(n);
+	}
+	free(e->ring);
+	free(e->sh);
+	free(e);
+}

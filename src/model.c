@@ -1,0 +1,232 @@
+/* model.c: names, hop grouping and stop reasons for the path model. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lh.h"
+#include "model.h"
+
+const char *
+method_name(enum method m)
+{
+	switch (m) {
+	case M_UDP:		return "udp";
+	case M_UDP_PARIS:	return "udp-paris";
+	case M_ICMP:		return "icmp";
+	case M_ICMP_PARIS:	return "icmp-paris";
+	case M_TCP_SYN:		return "tcp-syn";
+	case M_TCP_ACK:		return "tcp-ack";
+	default:		return "unknown";
+	}
+}
+
+const char *
+stop_name(enum stop_reason s)
+{
+	switch (s) {
+	case STOP_COMPLETED:	 return "completed";
+	case STOP_UNREACHABLE:	 return "unreachable";
+	case STOP_LOOP:		 return "loop";
+	case STOP_GAP_LIMIT:	 return "gap limit";
+	case STOP_HOP_LIMIT:	 return "hop limit";
+	case STOP_CAPTURE_ENDED: return "capture ended";
+	default:		 return "none";
+	}
+}
+
+const char *
+reply_kind_name(enum reply_kind k)
+{
+	switch (k) {
+	case RK_TIME_EXCEEDED:	return "time-exceeded";
+	case RK_UNREACH:	return "unreachable";
+	case RK_PARAM_PROBLEM:	return "parameter-problem";
+	case RK_SOURCE_QUENCH:	return "source-quench";
+	case RK_ECHO_REPLY:	return "echo-reply";
+	case RK_TCP_SYNACK:	return "tcp-syn-ack";
+	case RK_TCP_RST:	return "tcp-rst";
+	case RK_TCP_OTHER:	return "tcp";
+	case RK_UDP:		return "udp";
+	default:		return "none";
+	}
+}
+
+/* RFC 792 and RFC 1812 unreachable codes, as traceroute marks them. */
+const char *
+unreach_annotation(uint8_t code, char *buf, size_t buflen)
+{
+	switch (code) {
+	case 0: case 6: case 8: case 11:
+		return "!N";	/* net, net unknown, isolated, net for TOS */
+	case 1: case 7: case 12:
+		return "!H";	/* host, host unknown, host for TOS */
+	case 2:
+		return "!P";	/* protocol */
+	case 3:
+		return "";	/* port: the destination answered */
+	case 4:
+		return "!F";	/* fragmentation needed */
+	case 5:
+		return "!S";	/* source route failed */
+	case 9: case 10: case 13:
+		return "!X";	/* administratively prohibited */
+	case 14:
+		return "!V";	/* host precedence violation */
+	case 15:
+		return "!C";	/* precedence cutoff */
+	default:
+		snprintf(buf, buflen, "!<%u>", code);
+		return buf;
+	}
+}
+
+int
+trace_build_hops(struct trace *t, char *err, size_t errlen)
+{
+	size_t i, n = 0;
+
+	free(t->hops);
+	t->hops = NULL;
+	t->nhops = 0;
+	for (i = 0; i < t->nprobes; i++)
+		if (i == 0 || t->probes[i].ttl != t->probes[i - 1].ttl)
+			n++;
+	if (n == 0)
+		return 0;
+	t->hops = calloc(n, sizeof(*t->hops));
+	if (t->hops == NULL)
+		return lh_err(err, errlen, "out of memory");
+	for (i = 0; i < t->nprobes; i++) {
+		if (i == 0 || t->probes[i].ttl != t->probes[i - 1].ttl) {
+			t->hops[t->nhops].ttl = t->probes[i].ttl;
+			t->hops[t->nhops].first = i;
+			t->nhops++;
+		}
+		t->hops[t->nhops - 1].n++;
+	}
+	return 0;
+}
+
+static int
+reached_dst(const struct trace *t, const struct probe *p)
+{
+	return p->rkind != RK_NONE &&
+	    (p->raddr == t->dst || (p->rkind == RK_UNREACH && p->rcode == 3));
+}
+
+void
+trace_trim_past_destination(struct trace *t)
+{
+	size_t h, i, k, cut = t->nhops;
+
+	for (h = 0; h < t->nhops && cut == t->nhops; h++)
+		for (i = 0; i < t->hops[h].n; i++)
+			if (reached_dst(t, &t->probes[t->hops[h].first + i])) {
+				cut = h + 1;
+				break;
+			}
+	for (h = cut; h < t->nhops; h++)
+		for (i = 0; i < t->hops[h].n; i++) {
+			const struct probe *p = &t->probes[t->hops[h].first + i];
+
+			if (p->rkind != RK_NONE && !reached_dst(t, p))
+				return;
+		}
+	for (k = cut; k < t->nhops; k++)
+		t->past_dst += t->hops[k].n;
+	t->nhops = cut;
+}
+
+static int
+hop_answered(const struct trace *t, const struct hop *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (t->probes[h->first + i].rkind != RK_NONE)
+			return 1;
+	return 0;
+}
+
+/* First responder of a hop, 0 if silent. */
+static uint32_t
+hop_addr(const struct trace *t, const struct hop *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (t->probes[h->first + i].rkind != RK_NONE)
+			return t->probes[h->first + i].raddr;
+	return 0;
+}
+
+/*
+ * A loop: a router answers time-exceeded at two TTLs with another router
+ * between them (a router seen at two consecutive TTLs is not a loop: some
+ * routers forward without decrementing).
+ */
+static int
+has_loop(const struct trace *t)
+{
+	size_t i, j;
+	uint32_t a;
+
+	for (j = 2; j < t->nhops; j++) {
+		a = hop_addr(t, &t->hops[j]);
+		if (a == 0 || a == t->dst)
+			continue;
+		for (i = 0; i + 1 < j; i++) {
+			if (hop_addr(t, &t->hops[i]) != a)
+				continue;
+			if (hop_addr(t, &t->hops[i + 1]) != a &&
+			    hop_addr(t, &t->hops[i + 1]) != 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+#define EOF_GRACE_NS	(1000LL * 1000 * 1000)	/* capture stopped mid-trace */
+
+enum stop_reason
+trace_stop_reason(const struct trace *t, int gap_limit, int64_t eof_ns)
+{
+	size_t i, k;
+	const struct probe *p;
+	const struct hop *last_ans = NULL;
+	int trailing = 0;
+
+	for (i = 0; i < t->nprobes; i++) {
+		p = &t->probes[i];
+		if (reached_dst(t, p))
+			return STOP_COMPLETED;
+	}
+	for (k = t->nhops; k-- > 0;) {
+		if (hop_answered(t, &t->hops[k])) {
+			last_ans = &t->hops[k];
+			break;
+		}
+		trailing++;
+	}
+	if (last_ans != NULL) {
+		for (i = 0; i < last_ans->n; i++)
+			if (t->probes[last_ans->first + i].rkind == RK_UNREACH)
+				return STOP_UNREACHABLE;
+	}
+	if (has_loop(t))
+		return STOP_LOOP;
+	if (trailing >= gap_limit)
+		return STOP_GAP_LIMIT;
+	if (trailing > 0 && eof_ns - t->last_ns < EOF_GRACE_NS)
+		return STOP_CAPTURE_ENDED;
+	return STOP_HOP_LIMIT;
+}
+
+void
+trace_free(struct trace *t)
+{
+	if (t == NULL)
+		return;
+	free(t->probes);
+	free(t->hops);
+	free(t);
+}

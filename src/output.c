@@ -1,0 +1,448 @@
+/* output.c: the text (traceroute-style) and JSON writers of the path model. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "lh.h"
+#include "output.h"
+
+const char *
+fmt_time(int64_t ns, char *buf, size_t buflen)
+{
+	time_t sec = (time_t)(ns / 1000000000);
+	long us = (long)((ns % 1000000000) / 1000);
+	struct tm tm;
+
+	if (us < 0) {
+		us += 1000000;
+		sec--;
+	}
+	if (gmtime_r(&sec, &tm) == NULL) {
+		snprintf(buf, buflen, "?");
+		return buf;
+	}
+	snprintf(buf, buflen, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, us);
+	return buf;
+}
+
+static double
+rtt_ms(const struct probe *p)
+{
+	int64_t d = p->rx_ns - p->tx_ns;
+
+	if (d < 0)		/* a capture out of time order */
+		d = 0;
+	return (double)(d / 1000) / 1000.0;	/* microsecond resolution */
+}
+
+/* traceroute's mark for a reply, "" for none. */
+static const char *
+reply_mark(const struct probe *p, char *buf, size_t buflen)
+{
+	if (p->rkind == RK_UNREACH)
+		return unreach_annotation(p->rcode, buf, buflen);
+	if (p->rkind == RK_PARAM_PROBLEM)
+		return "!Q";
+	if (p->rkind == RK_SOURCE_QUENCH)
+		return "!SQ";
+	return "";
+}
+
+/* ---- text ---- */
+
+static int
+text_begin(struct writer *w, char *err, size_t errlen)
+{
+	(void)w;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+static void
+text_flow(FILE *fp, const struct trace *t)
+{
+	if (t->proto == 1)
+		fprintf(fp, ", icmp id %u", t->echo_id);
+	else if (t->has_flow)
+		fprintf(fp, ", ports %u > %u", t->flow_sport, t->flow_dport);
+}
+
+static int
+text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
+{
+	FILE *fp = w->fp;
+	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN], tb[40], mb[16];
+	const char *mark;
+	size_t h, i, k;
+	uint32_t shown;
+	int any;
+
+	w->ntraces++;
+	if (w->ntraces > 1)
+		fputc('\n', fp);
+	fprintf(fp, "trace %u: %s -> %s, %s", w->ntraces,
+	    lh_ip4_str(t->src, a, sizeof(a)), lh_ip4_str(t->dst, b, sizeof(b)),
+	    method_name(t->method));
+	text_flow(fp, t);
+	fprintf(fp, ", %s, %s\n", t->file ? t->file : "-",
+	    fmt_time(t->first_ns, tb, sizeof(tb)));
+	for (h = 0; h < t->nhops; h++) {
+		const struct hop *hp = &t->hops[h];
+
+		fprintf(fp, "%2u ", hp->ttl);
+		shown = 0;
+		any = 0;
+		for (i = 0; i < hp->n; i++) {
+			const struct probe *p = &t->probes[hp->first + i];
+
+			if (p->rkind == RK_NONE) {
+				fputs(" *", fp);
+				continue;
+			}
+			if (!any || p->raddr != shown) {
+				fprintf(fp, " %s", lh_ip4_str(p->raddr, a,
+				    sizeof(a)));
+				for (k = 0; k < p->nmpls; k++)
+					fprintf(fp, " <MPLS:L=%" PRIu32
+					    ",E=%" PRIu32 ",S=%" PRIu32
+					    ",T=%" PRIu32 ">",
+					    p->mpls[k] >> 12,
+					    (p->mpls[k] >> 9) & 7,
+					    (p->mpls[k] >> 8) & 1,
+					    p->mpls[k] & 0xff);
+				shown = p->raddr;
+				any = 1;
+			}
+			fprintf(fp, "  %.3f ms", rtt_ms(p));
+			mark = reply_mark(p, mb, sizeof(mb));
+			if (*mark)
+				fprintf(fp, " %s", mark);
+			if (p->late)
+				fputs(" (late)", fp);
+			if (p->nat)
+				fputs(" (nat)", fp);
+			if (p->dups)
+				fprintf(fp, " (dup x%u)", p->dups);
+		}
+		fputc('\n', fp);
+	}
+	fprintf(fp, "   stop: %s; %zu probes, %" PRIu64 " answered",
+	    stop_name(t->stop), t->nprobes, t->replies);
+	if (t->past_dst)
+		fprintf(fp, ", %" PRIu64 " past the destination", t->past_dst);
+	if (t->dups)
+		fprintf(fp, ", %" PRIu64 " duplicate", t->dups);
+	if (t->late)
+		fprintf(fp, ", %" PRIu64 " late", t->late);
+	if (t->orphans)
+		fprintf(fp, ", %" PRIu64 " unmatched", t->orphans);
+	if (t->ambiguous)
+		fprintf(fp, ", %" PRIu64 " ambiguous", t->ambiguous);
+	if (t->dropped)
+		fprintf(fp, ", %" PRIu64 " over the probe limit", t->dropped);
+	fputc('\n', fp);
+	if (ferror(fp))
+		return lh_err(err, errlen, "write error");
+	return 0;
+}
+
+static int
+text_file_done(struct writer *w, const struct file_summary *fs, char *err,
+    size_t errlen)
+{
+	(void)w;
+	(void)fs;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+static int
+text_end(struct writer *w, char *err, size_t errlen)
+{
+	if (w->ntraces == 0)
+		fputs("no traceroute traffic found\n", w->fp);
+	if (fflush(w->fp) != 0 || ferror(w->fp))
+		return lh_err(err, errlen, "write error");
+	return 0;
+}
+
+static void
+text_free(struct writer *w)
+{
+	(void)w;
+}
+
+static const struct writer_ops text_ops = {
+	.name = "text",
+	.begin = text_begin,
+	.trace = text_trace,
+	.file_done = text_file_done,
+	.end = text_end,
+	.free = text_free,
+};
+
+/* ---- JSON ---- */
+
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+
+struct json_priv {
+	json_t	*files;
+};
+
+static int
+set_new(json_t *o, const char *k, json_t *v)
+{
+	return v == NULL ? -1 : json_object_set_new(o, k, v);
+}
+
+static int
+json_begin(struct writer *w, char *err, size_t errlen)
+{
+	struct json_priv *jp = calloc(1, sizeof(*jp));
+
+	if (jp == NULL || (jp->files = json_array()) == NULL) {
+		free(jp);
+		return lh_err(err, errlen, "out of memory");
+	}
+	w->priv = jp;
+	fprintf(w->fp, "{\"lasthop\": \"%s\", \"traces\": [", LASTHOP_VERSION);
+	return 0;
+}
+
+static json_t *
+json_probe(const struct probe *p)
+{
+	json_t *o = json_object(), *m;
+	char a[LH_IP4_STRLEN], tb[40], mb[16];
+	const char *mark;
+	size_t k;
+	int rc = 0;
+
+	if (o == NULL)
+		return NULL;
+	if (p->rkind == RK_NONE) {
+		rc |= json_object_set_new(o, "addr", json_null());
+		rc |= json_object_set_new(o, "rtt_ms", json_null());
+	} else {
+		rc |= set_new(o, "addr", json_string(lh_ip4_str(p->raddr, a,
+		    sizeof(a))));
+		rc |= set_new(o, "rtt_ms", json_real(rtt_ms(p)));
+		rc |= set_new(o, "reply", json_string(reply_kind_name(p->rkind)));
+		if (p->rkind <= RK_ECHO_REPLY) {	/* ICMP */
+			rc |= set_new(o, "icmp_type", json_integer(p->rtype));
+			rc |= set_new(o, "icmp_code", json_integer(p->rcode));
+		}
+		if (p->rkind >= RK_TCP_SYNACK && p->rkind <= RK_TCP_OTHER)
+			rc |= set_new(o, "tcp_flags", json_integer(p->rtcpflags));
+		mark = reply_mark(p, mb, sizeof(mb));
+		if (*mark)
+			rc |= set_new(o, "annotation", json_string(mark));
+		rc |= set_new(o, "reply_ttl", json_integer(p->rttl));
+		if (p->rkind < RK_ECHO_REPLY)
+			rc |= set_new(o, "quoted_ttl", json_integer(p->qttl));
+		rc |= set_new(o, "reply_size", json_integer(p->rsize));
+		if (p->nmpls > 0) {
+			m = json_array();
+			for (k = 0; m != NULL && k < p->nmpls; k++)
+				rc |= json_array_append_new(m, json_pack(
+				    "{s:I,s:i,s:i,s:i}",
+				    "label", (json_int_t)(p->mpls[k] >> 12),
+				    "tc", (int)((p->mpls[k] >> 9) & 7),
+				    "s", (int)((p->mpls[k] >> 8) & 1),
+				    "ttl", (int)(p->mpls[k] & 0xff)));
+			rc |= set_new(o, "mpls", m);
+		}
+		if (p->late)
+			rc |= set_new(o, "late", json_true());
+		if (p->nat)
+			rc |= set_new(o, "nat", json_true());
+		if (p->dups)
+			rc |= set_new(o, "dups", json_integer(p->dups));
+	}
+	rc |= set_new(o, "sent", json_string(fmt_time(p->tx_ns, tb, sizeof(tb))));
+	rc |= set_new(o, "ipid", json_integer(p->ipid));
+	rc |= set_new(o, "size", json_integer(p->size));
+	rc |= set_new(o, "sport", json_integer(p->sport));
+	rc |= set_new(o, "dport", json_integer(p->dport));
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+json_trace_obj(const struct trace *t)
+{
+	json_t *o = json_object(), *hops = json_array(), *hj, *pj;
+	char a[LH_IP4_STRLEN], tb[40];
+	size_t h, i;
+	int rc = 0;
+
+	if (o == NULL || hops == NULL) {
+		json_decref(o);
+		json_decref(hops);
+		return NULL;
+	}
+	rc |= set_new(o, "src", json_string(lh_ip4_str(t->src, a, sizeof(a))));
+	rc |= set_new(o, "dst", json_string(lh_ip4_str(t->dst, a, sizeof(a))));
+	rc |= set_new(o, "method", json_string(method_name(t->method)));
+	rc |= set_new(o, "stop_reason", json_string(stop_name(t->stop)));
+	rc |= set_new(o, "file", json_string(t->file ? t->file : "-"));
+	rc |= set_new(o, "start", json_string(fmt_time(t->first_ns, tb,
+	    sizeof(tb))));
+	if (t->proto == 1)
+		rc |= set_new(o, "icmp_id", json_integer(t->echo_id));
+	else if (t->has_flow) {
+		rc |= set_new(o, "sport", json_integer(t->flow_sport));
+		rc |= set_new(o, "dport", json_integer(t->flow_dport));
+	}
+	rc |= set_new(o, "probes_sent", json_integer((json_int_t)t->nprobes));
+	rc |= set_new(o, "replies", json_integer((json_int_t)t->replies));
+	rc |= set_new(o, "duplicates", json_integer((json_int_t)t->dups));
+	rc |= set_new(o, "late", json_integer((json_int_t)t->late));
+	rc |= set_new(o, "nat_matched", json_integer((json_int_t)t->nat_matched));
+	rc |= set_new(o, "unmatched_replies", json_integer((json_int_t)t->orphans));
+	rc |= set_new(o, "ambiguous_replies", json_integer((json_int_t)t->ambiguous));
+	rc |= set_new(o, "probes_over_limit", json_integer((json_int_t)t->dropped));
+	rc |= set_new(o, "probes_past_destination",
+	    json_integer((json_int_t)t->past_dst));
+	for (h = 0; h < t->nhops; h++) {
+		json_t *pa = json_array();
+
+		hj = json_object();
+		if (hj == NULL || pa == NULL) {
+			json_decref(hj);
+			json_decref(pa);
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < t->hops[h].n; i++) {
+			pj = json_probe(&t->probes[t->hops[h].first + i]);
+			rc |= pj == NULL ? -1 : json_array_append_new(pa, pj);
+		}
+		rc |= set_new(hj, "ttl", json_integer(t->hops[h].ttl));
+		rc |= set_new(hj, "probes", pa);
+		rc |= json_array_append_new(hops, hj);
+	}
+	rc |= set_new(o, "hops", hops);
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+json_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
+{
+	json_t *o = json_trace_obj(t);
+
+	if (o == NULL)
+		return lh_err(err, errlen, "out of memory");
+	fputs(w->ntraces++ ? ",\n  " : "\n  ", w->fp);
+	if (json_dumpf(o, w->fp, JSON_FLAGS) != 0) {
+		json_decref(o);
+		return lh_err(err, errlen, "write error");
+	}
+	json_decref(o);
+	return 0;
+}
+
+static int
+json_file_done(struct writer *w, const struct file_summary *fs, char *err,
+    size_t errlen)
+{
+	struct json_priv *jp = w->priv;
+	const struct engine_stats *st = fs->st;
+	json_t *o;
+
+	o = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,"
+	    "s:I,s:I,s:b}",
+	    "path", fs->path, "reader", fs->reader,
+	    "frames", (json_int_t)st->frames,
+	    "ignored",
+	    "not_ipv4", (json_int_t)st->not_ip,
+	    "truncated", (json_int_t)st->truncated,
+	    "malformed", (json_int_t)st->malformed,
+	    "fragments", (json_int_t)st->fragments,
+	    "link_type", (json_int_t)st->bad_linktype,
+	    "probes", (json_int_t)st->probes,
+	    "replies_matched", (json_int_t)st->matched,
+	    "duplicates", (json_int_t)st->dups,
+	    "unmatched_replies", (json_int_t)st->orphans,
+	    "ambiguous_replies", (json_int_t)st->ambiguous,
+	    "traces", (json_int_t)st->traces,
+	    "complete", fs->warning == NULL);
+	if (o == NULL)
+		return lh_err(err, errlen, "out of memory");
+	if (fs->warning != NULL &&
+	    json_object_set_new(o, "warning", json_string(fs->warning)) != 0) {
+		json_decref(o);
+		return lh_err(err, errlen, "out of memory");
+	}
+	if (json_array_append_new(jp->files, o) != 0)
+		return lh_err(err, errlen, "out of memory");
+	return 0;
+}
+
+static int
+json_end(struct writer *w, char *err, size_t errlen)
+{
+	struct json_priv *jp = w->priv;
+
+	fputs(w->ntraces ? "\n], \"files\": " : "], \"files\": ", w->fp);
+	if (json_dumpf(jp->files, w->fp, JSON_FLAGS) != 0)
+		return lh_err(err, errlen, "write error");
+	fputs("}\n", w->fp);
+	if (fflush(w->fp) != 0 || ferror(w->fp))
+		return lh_err(err, errlen, "write error");
+	return 0;
+}
+
+static void
+json_free_(struct writer *w)
+{
+	struct json_priv *jp = w->priv;
+
+	if (jp != NULL) {
+		json_decref(jp->files);
+		free(jp);
+	}
+	w->priv = NULL;
+}
+
+static const struct writer_ops json_ops = {
+	.name = "json",
+	.begin = json_begin,
+	.trace = json_trace,
+	.file_done = json_file_done,
+	.end = json_end,
+	.free = json_free_,
+};
+
+static const struct writer_ops *const writers[] = { &text_ops, &json_ops };
+
+const struct writer_ops *
+writer_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		if (strcmp(writers[i]->name, name) == 0)
+			return writers[i];
+	return NULL;
+}
+
+const char *
+writer_names(void)
+{
+	return "text, json";
+}
