@@ -24,6 +24,15 @@ struct engine_opts {
 	int64_t	 late_ns;	/* replies slower than this are flagged late */
 	size_t	 max_probes;	/* probes kept per trace; more are counted */
 	const char *file;	/* name recorded in each trace */
+	/*
+	 * Live tracing: accept only exact quotes and fully keyed direct
+	 * answers (no NAT leniency), so that forged near-miss replies are
+	 * rejected; they are counted in stats.rejected.
+	 */
+	int	 strict;
+	/* Called when a probe gets its first reply (live scheduling). */
+	void	(*on_reply)(void *arg, const struct probe *pr);
+	void	*on_reply_arg;
 };
 
 #define ENGINE_GAP_LIMIT	5
@@ -44,6 +53,7 @@ struct engine_stats {
 	uint64_t	late;		/* replies after the late threshold */
 	uint64_t	orphans;	/* replies quoting a probe not in the capture */
 	uint64_t	ambiguous;	/* replies that fitted several probes equally */
+	uint64_t	rejected;	/* near misses refused in strict mode */
 	uint64_t	traces;		/* traces handed out */
 };
 

@@ -571,6 +571,8 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 	if (r->kind == RK_TIME_EXCEEDED ||
 	    (pr->ttl <= PROMOTE_TTL_MAX && !s->noise))
 		promote(e, s);
+	if (e->o.on_reply != NULL)
+		e->o.on_reply(e->o.on_reply_arg, pr);
 }
 
 /*
@@ -629,6 +631,12 @@ match_quote(struct engine *e, const struct reply *r)
 	h = loose_hash(r->src, r->dst, r->proto, sb);
 	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
 		int m_id, m_rest = 1, m_ck = 1;
+
+		if (e->o.strict && n->h == h && same_flow(n->s, r)) {
+			/* Fits our flow but not a probe's full identity. */
+			e->st.rejected++;
+			return 1;
+		}
 
 		if (n->h != h || !same_flow(n->s, r))
 			continue;
@@ -710,6 +718,10 @@ match_direct(struct engine *e, const struct reply *r)
 	}
 	if (best == NULL)
 		return 0;
+	if (e->o.strict && r->proto == P_TCP && bfit == 0) {
+		e->st.rejected++;
+		return 1;
+	}
 	attach(e, best->s, best->idx, r, 0);
 	return 1;
 }

@@ -4,33 +4,67 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
-#include <libnet.h>
 #include <jansson.h>
 
 #include "capfile.h"
 #include "engine.h"
 #include "lh.h"
+#include "live.h"
 #include "output.h"
 
 static const char *progname = "lasthop";
+
+static void warnx_(const char *fmt, ...) LH_PRINTF(1, 2);
+static const char *format_from_name(const char *path);
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"usage: lasthop replay [options] FILE...\n"
+"usage: lasthop trace [options] TARGET\n"
+"       lasthop replay [options] FILE...\n"
 "       lasthop --version\n"
 "       lasthop --help\n"
 "\n"
 "Commands:\n"
+"  trace TARGET          trace the path to TARGET (needs CAP_NET_RAW) and\n"
+"                        save every probe and reply as a pcap\n"
 "  replay FILE...        rebuild every traceroute found in saved captures\n"
 "                        (pcap or pcapng; lasthop's own, tcpdump's, ...)\n"
+"\n"
+"Trace options:\n"
+"  -M, --method M        udp (default), icmp, tcp (SYN) or tcp-ack\n"
+"  -U, -I, -T            shortcuts for -M udp, -M icmp, -M tcp\n"
+"      --classic         vary the flow per probe (default: Paris, constant)\n"
+"  -f, --first-ttl N     first TTL (1-255, default 1)\n"
+"  -m, --max-ttl N       largest TTL (1-255, default 30)\n"
+"  -q, --queries N       probes per hop (1-10, default 3)\n"
+"  -w, --wait SEC        longest wait for a reply (0.01-60, default 3);\n"
+"                        shortened to 3x the largest RTT seen\n"
+"  -p, --port N          destination port (udp 33434, tcp 80)\n"
+"  -s, --source ADDR     source address (default: from the route)\n"
+"  -i, --interface IF    interface (default: from the route)\n"
+"  -r, --rate PPS        probes per second (1-10000, default 200)\n"
+"  -g, --gap-limit N     stop after N silent hops (1-255, default 5)\n"
+"  -N, --window N        TTLs probed at once (1-255, default 16)\n"
+"      --retries N       extra probes for a silent hop (0-5, default 1)\n"
+"      --write FILE      save the capture to FILE (default\n"
+"                        captures/TARGET-UTCTIME.pcap)\n"
+"      --no-save         do not save the capture\n"
+"      --dry-run         write the probes to the capture file instead of\n"
+"                        sending them (no privileges needed)\n"
+"  -F, -o, -n            as for replay\n"
 "\n"
 "Replay options:\n"
 "  -F, --format FMT      output format: text (default) or json\n"
@@ -46,7 +80,8 @@ usage(FILE *fp)
 "  -n                    numeric output (replay never looks up names)\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 3 unreadable or\n"
-"malformed input, 4 input damaged part way (results up to the damage).\n"
+"malformed input, 4 input damaged part way (results up to the damage),\n"
+"5 missing privileges, 6 network error (no route, unresolvable target).\n"
 "See lasthop(1).\n",
 	    ENGINE_GAP_LIMIT, (long long)(ENGINE_WINDOW_NS / 1000000000),
 	    (long long)(ENGINE_LATE_NS / 1000000000));
@@ -59,7 +94,84 @@ version(void)
 	    pcap_lib_version(), libnet_version(), JANSSON_VERSION);
 }
 
-static void LH_PRINTF(1, 2)
+/* The result's destination: stdout, or a file replaced only when complete. */
+struct sink {
+	struct writer	 w;
+	const char	*outpath;
+	char		*tmppath;
+};
+
+static int
+sink_open(struct sink *sk, const char *format, const char *outpath,
+    char *err, size_t errlen)
+{
+	(void)outpath;
+	memset(sk, 0, sizeof(*sk));
+	if (format == NULL && outpath != NULL)
+		format = format_from_name(outpath);
+	if (format == NULL)
+		format = "text";
+	if ((sk->w.ops = writer_find(format)) == NULL)
+		return lh_err(err, errlen, "--format: '%.64s' is not one of: %s",
+		    format, writer_names());
+	sk->w.fp = stdout;
+	return 0;
+}
+
+/* Start writing (after every input has been opened). */
+static int
+sink_begin(struct sink *sk, const char *outpath, char *err, size_t errlen)
+{
+	size_t n;
+	int fd;
+
+	sk->outpath = outpath;
+	if (outpath != NULL && strcmp(outpath, "-") != 0) {
+		n = strlen(outpath) + 16;
+		if ((sk->tmppath = malloc(n)) == NULL)
+			return lh_err(err, errlen, "out of memory");
+		snprintf(sk->tmppath, n, "%s.tmpXXXXXX", outpath);
+		if ((fd = mkstemp(sk->tmppath)) < 0 ||
+		    (sk->w.fp = fdopen(fd, "w")) == NULL) {
+			lh_err(err, errlen, "%s: %s", outpath, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(sk->tmppath);
+			}
+			free(sk->tmppath);
+			sk->tmppath = NULL;
+			sk->w.fp = stdout;
+			return -1;
+		}
+	}
+	return sk->w.ops->begin(&sk->w, err, errlen);
+}
+
+/* Finish: keep the file if ok, else remove it.  Returns the exit code. */
+static int
+sink_close(struct sink *sk, int ex)
+{
+	if (sk->w.ops != NULL && sk->w.ops->free != NULL)
+		sk->w.ops->free(&sk->w);
+	if (sk->tmppath == NULL)
+		return ex;
+	if (fclose(sk->w.fp) != 0 && ex != LH_EXIT_FAIL) {
+		warnx_("%s: %s", sk->outpath, strerror(errno));
+		ex = LH_EXIT_FAIL;
+	}
+	if (ex == LH_EXIT_FAIL || ex == LH_EXIT_INPUT)
+		unlink(sk->tmppath);
+	else if (rename(sk->tmppath, sk->outpath) != 0) {
+		warnx_("%s: %s", sk->outpath, strerror(errno));
+		unlink(sk->tmppath);
+		ex = LH_EXIT_FAIL;
+	}
+	free(sk->tmppath);
+	sk->tmppath = NULL;
+	return ex;
+}
+
+static void
 warnx_(const char *fmt, ...)
 {
 	va_list ap;
@@ -164,12 +276,12 @@ cmd_replay(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct engine_opts eo;
-	struct writer w;
+	struct sink sk;
 	struct capfile **cfs;
 	const char *format = NULL, *outpath = NULL;
-	char err[LH_ERRLEN], *tmppath = NULL;
+	char err[LH_ERRLEN];
 	long v;
-	int c, i, nfiles, ex = LH_EXIT_OK, rc, fd;
+	int c, i, nfiles, ex = LH_EXIT_OK, rc;
 
 	engine_opts_default(&eo);
 	optind = 1;
@@ -212,20 +324,11 @@ cmd_replay(int argc, char **argv)
 		snprintf(err, sizeof(err), "replay: no capture file given");
 		goto usage_err;
 	}
-	if (format == NULL && outpath != NULL)
-		format = format_from_name(outpath);
-	if (format == NULL)
-		format = "text";
-	memset(&w, 0, sizeof(w));
-	if ((w.ops = writer_find(format)) == NULL) {
-		snprintf(err, sizeof(err), "--format: '%.64s' is not one of: %s",
-		    format, writer_names());
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
 		goto usage_err;
-	}
 
 	/* Open every input first: a bad one stops us before any output. */
-	cfs = calloc((size_t)nfiles, sizeof(*cfs));
-	if (cfs == NULL) {
+	if ((cfs = calloc((size_t)nfiles, sizeof(*cfs))) == NULL) {
 		warnx_("out of memory");
 		return LH_EXIT_FAIL;
 	}
@@ -237,34 +340,13 @@ cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-
-	w.fp = stdout;
-	if (outpath != NULL && strcmp(outpath, "-") != 0) {
-		size_t n = strlen(outpath) + 16;
-
-		tmppath = malloc(n);
-		if (tmppath == NULL) {
-			warnx_("out of memory");
-			ex = LH_EXIT_FAIL;
-			goto out;
-		}
-		snprintf(tmppath, n, "%s.tmpXXXXXX", outpath);
-		if ((fd = mkstemp(tmppath)) < 0 ||
-		    (w.fp = fdopen(fd, "w")) == NULL) {
-			warnx_("%s: %s", outpath, strerror(errno));
-			free(tmppath);
-			tmppath = NULL;
-			ex = LH_EXIT_FAIL;
-			goto out;
-		}
-	}
-	if (w.ops->begin(&w, err, sizeof(err)) != 0) {
+	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		ex = LH_EXIT_FAIL;
 		goto out;
 	}
 	for (i = 0; i < nfiles; i++) {
-		rc = replay_one(cfs[i], argv[optind + i], &eo, &w);
+		rc = replay_one(cfs[i], argv[optind + i], &eo, &sk.w);
 		if (rc == LH_EXIT_FAIL) {
 			ex = rc;
 			goto out;
@@ -272,32 +354,274 @@ cmd_replay(int argc, char **argv)
 		if (rc > ex)
 			ex = rc;
 	}
-	if (w.ops->end(&w, err, sizeof(err)) != 0) {
+	if (sk.w.ops->end(&sk.w, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		ex = LH_EXIT_FAIL;
 	}
 out:
-	if (w.ops != NULL && w.ops->free != NULL)
-		w.ops->free(&w);
-	if (tmppath != NULL) {
-		if (fclose(w.fp) != 0 && ex != LH_EXIT_FAIL) {
-			warnx_("%s: %s", outpath, strerror(errno));
-			ex = LH_EXIT_FAIL;
-		}
-		if (ex == LH_EXIT_FAIL || ex == LH_EXIT_INPUT)
-			unlink(tmppath);
-		else if (rename(tmppath, outpath) != 0) {
-			warnx_("%s: %s", outpath, strerror(errno));
-			unlink(tmppath);
-			ex = LH_EXIT_FAIL;
-		}
-		free(tmppath);
-	}
+	ex = sink_close(&sk, ex);
 	for (i = 0; i < nfiles; i++)
 		if (cfs[i] != NULL)
 			capfile_close(cfs[i]);
 	free(cfs);
 	return ex;
+usage_err:
+	warnx_("%s", err);
+	fprintf(stderr, "Try 'lasthop --help'.\n");
+	return LH_EXIT_USAGE;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* An IPv4 address or a host name, resolved once. */
+static int
+resolve(const char *name, uint32_t *out, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res;
+	struct in_addr a;
+	int rc;
+
+	if (inet_pton(AF_INET, name, &a) == 1) {
+		*out = ntohl(a.s_addr);
+		return 0;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0)
+		return lh_err(err, errlen, "cannot resolve '%s': %s", name,
+		    gai_strerror(rc));
+	*out = ntohl(((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+cmd_trace(int argc, char **argv)
+{
+	enum { O_CLASSIC = 256, O_RETRIES, O_WRITE, O_NOSAVE, O_DRYRUN };
+	static const struct option longopts[] = {
+		{ "method",	required_argument, NULL, 'M' },
+		{ "classic",	no_argument,	   NULL, O_CLASSIC },
+		{ "first-ttl",	required_argument, NULL, 'f' },
+		{ "max-ttl",	required_argument, NULL, 'm' },
+		{ "queries",	required_argument, NULL, 'q' },
+		{ "wait",	required_argument, NULL, 'w' },
+		{ "port",	required_argument, NULL, 'p' },
+		{ "source",	required_argument, NULL, 's' },
+		{ "interface",	required_argument, NULL, 'i' },
+		{ "rate",	required_argument, NULL, 'r' },
+		{ "gap-limit",	required_argument, NULL, 'g' },
+		{ "window",	required_argument, NULL, 'N' },
+		{ "retries",	required_argument, NULL, O_RETRIES },
+		{ "write",	required_argument, NULL, O_WRITE },
+		{ "no-save",	no_argument,	   NULL, O_NOSAVE },
+		{ "dry-run",	no_argument,	   NULL, O_DRYRUN },
+		{ "format",	required_argument, NULL, 'F' },
+		{ "output",	required_argument, NULL, 'o' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct live_opts lo;
+	struct live_result lr;
+	struct live *lv;
+	struct sink sk;
+	struct emit_ctx ec;
+	struct in_addr a;
+	const char *format = NULL, *outpath = NULL, *write_path = NULL;
+	char err[LH_ERRLEN], defpath[256], tb[32];
+	int c, no_save = 0, ex;
+	long v;
+	uint64_t n;
+	time_t now;
+	struct tm tm;
+
+	live_opts_default(&lo);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "M:UITf:m:q:w:p:s:i:r:g:N:F:o:nh",
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			if ((lo.method = probe_find(optarg)) == NULL) {
+				snprintf(err, sizeof(err), "--method: '%.32s' is "
+				    "not one of: udp, icmp, tcp, tcp-ack", optarg);
+				goto usage_err;
+			}
+			break;
+		case 'U':
+			lo.method = &probe_udp;
+			break;
+		case 'I':
+			lo.method = &probe_icmp;
+			break;
+		case 'T':
+			lo.method = &probe_tcp;
+			break;
+		case O_CLASSIC:
+			lo.classic = 1;
+			break;
+		case 'f':
+		case 'm':
+		case 'g':
+		case 'N':
+			if (lh_parse_long(optarg, 1, 255, c == 'f' ? "-f" :
+			    c == 'm' ? "-m" : c == 'g' ? "--gap-limit" :
+			    "--window", &v, err, sizeof(err)) != 0)
+				goto usage_err;
+			if (c == 'f')
+				lo.first_ttl = (uint8_t)v;
+			else if (c == 'm')
+				lo.max_ttl = (uint8_t)v;
+			else if (c == 'g')
+				lo.gap_limit = (uint8_t)v;
+			else
+				lo.window = (uint8_t)v;
+			break;
+		case 'q':
+			if (lh_parse_long(optarg, 1, 10, "-q", &v, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			lo.probes_per_hop = (uint8_t)v;
+			break;
+		case O_RETRIES:
+			if (lh_parse_long(optarg, 0, 5, "--retries", &v, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			lo.retries = (uint8_t)v;
+			break;
+		case 'w':
+			if (lh_parse_seconds(optarg, 0.01, 60, "-w", &lo.wait_ns,
+			    err, sizeof(err)) != 0)
+				goto usage_err;
+			break;
+		case 'p':
+			if (lh_parse_long(optarg, 1, 65535, "-p", &v, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			lo.port = (uint16_t)v;
+			break;
+		case 'r':
+			if (lh_parse_long(optarg, 1, 10000, "--rate", &v, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			lo.pps = (uint32_t)v;
+			break;
+		case 's':
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				snprintf(err, sizeof(err), "-s: '%.64s' is not "
+				    "an IPv4 address", optarg);
+				goto usage_err;
+			}
+			lo.src = ntohl(a.s_addr);
+			break;
+		case 'i':
+			lo.ifname = optarg;
+			break;
+		case O_WRITE:
+			write_path = optarg;
+			break;
+		case O_NOSAVE:
+			no_save = 1;
+			break;
+		case O_DRYRUN:
+			lo.dry_run = 1;
+			break;
+		case 'F':
+			format = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'n':
+			break;
+		case 'h':
+			usage(stdout);
+			return LH_EXIT_OK;
+		default:
+			usage(stderr);
+			return LH_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		snprintf(err, sizeof(err), "trace: give exactly one target");
+		goto usage_err;
+	}
+	if (lo.first_ttl > lo.max_ttl) {
+		snprintf(err, sizeof(err), "-f %u is larger than -m %u",
+		    lo.first_ttl, lo.max_ttl);
+		goto usage_err;
+	}
+	if (no_save && (write_path != NULL || lo.dry_run)) {
+		snprintf(err, sizeof(err), "--no-save cannot go with %s",
+		    lo.dry_run ? "--dry-run" : "--write");
+		goto usage_err;
+	}
+	lo.target = argv[optind];
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
+		goto usage_err;
+	if (resolve(lo.target, &lo.dst, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		return LH_EXIT_NET;
+	}
+	if (write_path == NULL && !no_save) {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(tb, sizeof(tb), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(defpath, sizeof(defpath), "captures/%s-%s%s.pcap",
+		    lo.target, tb, lo.dry_run ? "-dry-run" : "");
+		write_path = defpath;
+	}
+	if (lo.dry_run) {
+		if (live_dry_run(&lo, write_path, &n, err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			return LH_EXIT_FAIL;
+		}
+		fprintf(stderr, "%s: dry run: %llu %s probes written to %s\n",
+		    progname, (unsigned long long)n, lo.method->name, write_path);
+		return LH_EXIT_OK;
+	}
+	lo.write_path = write_path;
+	lo.interrupted = &interrupted;
+	signal(SIGINT, on_sigint);
+	signal(SIGTERM, on_sigint);
+	lv = live_open(&lo, &ex, err, sizeof(err));
+	if (lv == NULL) {
+		warnx_("%s", err);
+		return ex;
+	}
+	ex = LH_EXIT_OK;
+	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		live_close(lv);
+		return sink_close(&sk, LH_EXIT_FAIL);
+	}
+	ec.w = &sk.w;
+	if (live_run(lv, emit_cb, &ec, &lr, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_NET;
+	}
+	live_close(lv);
+	if (sk.w.ops->end(&sk.w, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_FAIL;
+	}
+	if (lr.interrupted)
+		warnx_("interrupted; the path so far is above");
+	if (lr.rejected > 0)
+		warnx_("%llu replies rejected: they quoted probes this run "
+		    "never sent (forged, or rewritten by a NAT)",
+		    (unsigned long long)lr.rejected);
+	if (write_path != NULL)
+		fprintf(stderr, "%s: %llu probes sent on %s; capture saved to "
+		    "%s\n", progname, (unsigned long long)lr.sent, lr.ifname,
+		    write_path);
+	return sink_close(&sk, ex);
 usage_err:
 	warnx_("%s", err);
 	fprintf(stderr, "Try 'lasthop --help'.\n");
@@ -322,6 +646,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "trace") == 0)
+		return cmd_trace(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return LH_EXIT_USAGE;

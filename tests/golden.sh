@@ -1,0 +1,40 @@
+#!/bin/sh
+# Golden tests (tcpdump's TESTLIST style): each line of tests/TESTLIST is
+#   NAME  CAPTURE  OPTIONS...
+# and tests/golden/NAME.out is what `lasthop replay OPTIONS CAPTURE` must
+# print, byte for byte, with its exit code on the first line ("exit N").
+# tests/update-golden.sh rewrites the expected files on purpose.
+set -u
+LASTHOP=${1:?usage: golden.sh LASTHOP}
+cd "$(dirname "$0")/.." || exit 1
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+while read -r name capture opts; do
+	case "$name" in ''|'#'*) continue ;; esac
+	exp=tests/golden/$name.out
+	# shellcheck disable=SC2086
+	"$LASTHOP" replay $opts "$capture" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	{ echo "exit $rc"; cat "$tmp/out"; } >"$tmp/got"
+	if [ ! -f "$exp" ]; then
+		echo "FAIL $name: no expected output $exp (run tests/update-golden.sh)"
+		fail=$((fail + 1))
+	elif cmp -s "$exp" "$tmp/got"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name"
+		diff -u "$exp" "$tmp/got" | head -n 40
+		fail=$((fail + 1))
+	fi
+	if grep -q 'Sanitizer\|runtime error' "$tmp/err"; then
+		echo "FAIL $name: sanitizer report"
+		cat "$tmp/err"
+		fail=$((fail + 1))
+	fi
+done <tests/TESTLIST
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

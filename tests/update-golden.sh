@@ -1,0 +1,17 @@
+#!/bin/sh
+# Regenerate tests/golden/*.out from the current binary, on purpose.
+# Review the diff (git diff tests/golden) before committing it.
+set -eu
+LASTHOP=${1:-build/lasthop}
+cd "$(dirname "$0")/.."
+mkdir -p tests/golden
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+while read -r name capture opts; do
+	case "$name" in ''|'#'*) continue ;; esac
+	rc=0
+	# shellcheck disable=SC2086
+	"$LASTHOP" replay $opts "$capture" >"$tmp" 2>/dev/null || rc=$?
+	{ echo "exit $rc"; cat "$tmp"; } >"tests/golden/$name.out"
+	echo "updated tests/golden/$name.out (exit $rc)"
+done <tests/TESTLIST
