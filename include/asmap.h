@@ -224,8 +224,10 @@ int asmap_parse_origin(const char *s, uint32_t *asn, uint16_t *flags,
  * "(65001 65002) 1 2", "[65001,65002] 1"): *origin = last AS outside
  * confederation segments (the first member if it is an AS_SET, with
  * ASMAP_F_ASSET in *flags), *upstream = the AS before it, skipping
- * prepended repeats (0 if none or if that segment is a set).  An empty path
- * (or only confederation segments) gives *origin = 0.
+ * prepended repeats (0 if none or if that segment is a set).  Returns the
+ * number of distinct hops outside confederations found at the end (0: the
+ * path is empty or only confederation segments, *origin = 0; 1: origin only;
+ * 2: origin and an AS before it), or -1 with a message on bad syntax.
  */
 int asmap_parse_aspath(const char *s, uint32_t *origin, uint32_t *upstream,
     uint16_t *flags, char *err, size_t errlen);
