@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define LASTHOP_VERSION "0.1.0"
+#define LH_JSON_SCHEMA 1	/* version of the JSON output (lasthop.1) */
 
 /* Size of the error buffers that library functions fill. */
 #define LH_ERRLEN 256

@@ -212,7 +212,8 @@ json_begin(struct writer *w, char *err, size_t errlen)
 		return lh_err(err, errlen, "out of memory");
 	}
 	w->priv = jp;
-	fprintf(w->fp, "{\"lasthop\": \"%s\", \"traces\": [", LASTHOP_VERSION);
+	fprintf(w->fp, "{\"lasthop\": \"%s\", \"schema\": %d, \"traces\": [",
+	    LASTHOP_VERSION, LH_JSON_SCHEMA);
 	return 0;
 }
 
