@@ -75,6 +75,7 @@ struct capfile {
 	char		 failmsg[LH_ERRLEN];
 
 	pcap_t		*pcap;		/* libpcap's reader, while it serves */
+	uint64_t	 pcapoff;	/* classic pcap: offset of the next record */
 
 	/* Our pcapng reader. */
 	uint64_t	 off;		/* file offset of the next block */
@@ -682,12 +683,17 @@ pcap_rec(struct capfile *cf, struct caprec *rec)
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	const char *msg;
-	FILE *pf = pcap_file(cf->pcap);
-	long off = pf != NULL ? ftell(pf) : -1;
+	/*
+	 * The offset is counted, not asked of the FILE: ftell() costs a
+	 * system call per record.  A classic pcap has a 24-byte file header
+	 * and a 16-byte header per record.
+	 */
+	long off = cf->is_pcapng ? -1 : (long)(24 + cf->pcapoff);
 	int r;
 
 	r = pcap_next_ex(cf->pcap, &h, &d);
 	if (r == 1) {
+		cf->pcapoff += 16 + (uint64_t)h->caplen;
 		rec->linktype = pcap_datalink(cf->pcap);
 		rec->ts_ns = ts_from((int64_t)h->ts.tv_sec,
 		    (int64_t)h->ts.tv_usec);	/* nanoseconds: we asked */

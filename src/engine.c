@@ -916,7 +916,10 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 	struct session *s;
 	int rc = 0;
 
-	expire(e, e->now - e->o.window_ns, all);
+	if (e->now == INT64_MIN && !all)
+		return 0;	/* no packet has set the clock yet */
+	expire(e, e->now == INT64_MIN ? INT64_MIN : e->now - e->o.window_ns,
+	    all);
 	while ((s = e->lru_head) != NULL &&
 	    (all || s->last_act + e->o.window_ns < e->now)) {
 		lru_unlink(e, s);
