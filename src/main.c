@@ -314,8 +314,8 @@ cmd_replay(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
-		default:
-			usage(stderr);
+		default:	/* getopt said what was wrong */
+			fprintf(stderr, "Try 'lasthop --help'.\n");
 			return LH_EXIT_USAGE;
 		}
 	}
@@ -543,8 +543,8 @@ cmd_trace(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
-		default:
-			usage(stderr);
+		default:	/* getopt said what was wrong */
+			fprintf(stderr, "Try 'lasthop --help'.\n");
 			return LH_EXIT_USAGE;
 		}
 	}

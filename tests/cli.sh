@@ -32,8 +32,8 @@ check() {
 
 D=captures/demo-healthy.pcap
 check 2 "usage:"			# no command
-check 0 "usage: lasthop replay"		--help
-check 0 "usage: lasthop replay"		help
+check 0 "lasthop replay [options] FILE"	--help
+check 0 "lasthop trace [options] TARGET"	help
 check 0 "lasthop 0."			--version
 check 0 "libpcap"			--version
 check 2 "unknown command 'frobnicate'"	frobnicate
@@ -71,6 +71,43 @@ if [ "$(cat "$tmp/keep.json")" = keep ] && [ -z "$(ls "$tmp" | grep tmp)" ]; the
 else
 	echo "FAIL: a failed run touched the -o file or left a temporary"
 	fail=$((fail + 1))
+fi
+
+# trace: every number is range-checked before anything is opened.
+T=175.45.176.71
+check 2 "-q: '0' is not a whole number from 1 to 10"	trace -q 0 $T
+check 2 "-q: '11' is not a whole number from 1 to 10"	trace -q 11 $T
+check 2 "-m: '0' is not a whole number from 1 to 255"	trace -m 0 $T
+check 2 "-f: '256' is not a whole number from 1 to 255"	trace -f 256 $T
+check 2 "-f 10 is larger than -m 5"			trace -f 10 -m 5 $T
+check 2 "-w: '0' is not a number of seconds from 0.01 to 60" trace -w 0 $T
+check 2 "-p: '70000' is not a whole number from 1 to 65535" trace -p 70000 $T
+check 2 "--rate: '0' is not a whole number from 1 to 10000" trace -r 0 $T
+check 2 "--retries: '6' is not a whole number from 0 to 5" trace --retries 6 $T
+check 2 "--window: '0' is not a whole number from 1 to 255" trace -N 0 $T
+check 2 "--method: 'sctp' is not one of: udp, icmp, tcp, tcp-ack" trace -M sctp $T
+check 2 "-s: 'nowhere' is not an IPv4 address"		trace -s nowhere $T
+check 2 "trace: give exactly one target"		trace
+check 2 "trace: give exactly one target"		trace $T $T
+check 2 "--no-save cannot go with --dry-run"		trace --no-save --dry-run $T
+# --dry-run writes the probes without any socket; replay reads them back.
+check 0 "dry run: 12 tcp probes written"	trace --dry-run -T -m 4 -s 100.64.0.2 --write "$tmp/dry.pcap" $T
+check 0 "tcp-syn"				replay "$tmp/dry.pcap"
+# Without privileges: say what is missing and how to grant it.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	cp "$LASTHOP" "$tmp/lasthop-unpriv"
+	chmod 755 "$tmp" "$tmp/lasthop-unpriv"
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	    "$tmp/lasthop-unpriv" trace --no-save 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 5 ] && grep -q "CAP_NET_RAW" "$tmp/err" &&
+	    grep -q "setcap cap_net_raw,cap_net_admin+ep" "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: unprivileged trace: exit $rc, want 5 and a setcap hint"
+		cat "$tmp/err"
+		fail=$((fail + 1))
+	fi
 fi
 
 echo "$pass passed, $fail failed"
