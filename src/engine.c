@@ -526,6 +526,17 @@ struct reply {
 	enum reply_kind	 kind;
 };
 
+/* a - b saturated: a hostile capture can put any value in a timestamp. */
+static int64_t
+ts_sub(int64_t a, int64_t b)
+{
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	return a - b;
+}
+
 static void
 attach(struct engine *e, struct session *s, uint32_t idx,
     const struct reply *r, int nat)
@@ -563,7 +574,7 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 		    (uint32_t)p->ext_mpls[i].tc << 9 |
 		    (uint32_t)p->ext_mpls[i].s << 8 | p->ext_mpls[i].ttl;
 	pr->nmpls = (uint8_t)i;
-	if (p->ts_ns - pr->tx_ns > e->o.late_ns) {
+	if (ts_sub(p->ts_ns, pr->tx_ns) > e->o.late_ns) {
 		pr->late = 1;
 		s->late++;
 		e->st.late++;
@@ -918,10 +929,9 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 
 	if (e->now == INT64_MIN && !all)
 		return 0;	/* no packet has set the clock yet */
-	expire(e, e->now == INT64_MIN ? INT64_MIN : e->now - e->o.window_ns,
-	    all);
+	expire(e, ts_sub(e->now, e->o.window_ns), all);
 	while ((s = e->lru_head) != NULL &&
-	    (all || s->last_act + e->o.window_ns < e->now)) {
+	    (all || s->last_act < ts_sub(e->now, e->o.window_ns))) {
 		lru_unlink(e, s);
 		session_unhash(e, s);
 		s->closed = 1;

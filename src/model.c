@@ -216,7 +216,8 @@ trace_stop_reason(const struct trace *t, int gap_limit, int64_t eof_ns)
 		return STOP_LOOP;
 	if (trailing >= gap_limit)
 		return STOP_GAP_LIMIT;
-	if (trailing > 0 && eof_ns - t->last_ns < EOF_GRACE_NS)
+	if (trailing > 0 && (t->last_ns >= eof_ns ||	/* no overflow */
+	    (uint64_t)eof_ns - (uint64_t)t->last_ns < (uint64_t)EOF_GRACE_NS))
 		return STOP_CAPTURE_ENDED;
 	return STOP_HOP_LIMIT;
 }
