@@ -17,7 +17,8 @@
  *
  * Life cycle: asmap_new(), any number of loads (each is all-or-nothing: a
  * failing load leaves the map exactly as it was), lookups, asmap_free().
- * Lookups are read-only and may run concurrently; loads may not.
+ * Lookups are read-only and may run concurrently; a load must not run
+ * alongside anything else on the same map (separate maps are independent).
  *
  * Conventions (lh.h): functions that can fail return 0 / -1 (or NULL) and
  * fill err; lookups return 1 (found) / 0 (not found).  Addresses are IPv4 in
@@ -91,7 +92,10 @@ struct asmap_result {
 	const char *note;	/* valid until the map is changed or freed */
 };
 
-/* AS name record (asmap_asinfo()); strings are "" when unknown. */
+/*
+ * AS name record (asmap_asinfo()); strings are "" when unknown, and are the
+ * bytes of the input file (not checked for UTF-8: writers must escape them).
+ */
 struct asmap_asinfo {
 	uint32_t asn;
 	const char *name;	/* AS name (as2org aut_name, iptoasn description) */
@@ -106,7 +110,8 @@ struct asmap_route {
 	uint32_t prefix;	/* host bits must be zero */
 	uint8_t len;		/* 0..32 */
 	uint8_t source;		/* filled by the map (the batch's source) */
-	uint16_t flags;		/* ASMAP_F_STATIC/UNCERTAIN/MOAS/ASSET */
+	uint16_t flags;		/* ASMAP_F_STATIC/UNCERTAIN/MOAS/ASSET; region
+				   flags belong to notes and are dropped */
 	uint32_t asn;
 	uint8_t nupstreams;
 	uint32_t upstreams[ASMAP_MAX_UPSTREAMS];

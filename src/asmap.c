@@ -870,8 +870,9 @@ basrec_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* qsort has no context argument: the pool of the batch being sorted */
-static const char *borg_pool;
+/* qsort has no context argument: the pool of the batch being sorted (per
+   thread, so that separate maps may load in separate threads) */
+static _Thread_local const char *borg_pool;
 
 static int
 borgrec_cmp(const void *a, const void *b)
