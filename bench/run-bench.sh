@@ -1,0 +1,274 @@
+#!/bin/sh
+# run-bench.sh: `make bench`: how fast, and in how much memory, lasthop
+# replays a large capture, side by side with a tcpdump read-through of it.
+#
+# Builds bench/gen-capture.c into bench/out/ and writes two deterministic
+# captures there, bench-1m.pcap and bench-250k.pcap (again whenever
+# gen-capture.c is newer than them).  Then it runs each of these
+# $BENCH_RUNS times on the same machine and keeps the best (minimum) wall
+# time and the highest peak RSS (GNU time %M):
+#   reference  tcpdump -r FILE -w /dev/null
+#   lasthop    ./lasthop replay FILE > /dev/null
+#              ./lasthop replay --format json FILE > /dev/null
+# It prints wall time, packets/s, peak RSS and the time ratio to the
+# reference for the large capture, and peak RSS for both sizes.
+#
+# Targets: replay wall time <= 1.5x the reference; peak RSS flat across
+# capture sizes (the large capture's within 25%, or within 2 MiB, of the
+# small one's).  Reported as "target met" / "target missed" lines: a
+# benchmark reports, it does not fail on noise.
+#
+# Environment: BENCH_COUNT  packets in the large capture, 4..100000000
+#                           (default 1000000; the small one has a quarter)
+#              BENCH_RUNS   runs per command, 1..100 (default 3)
+#              CC           compiler for the generator (default cc)
+# Exit: 0 measured (targets met or not); 1 a tool is missing, the generator
+# does not build, or ./lasthop is missing or fails; 2 bad environment value.
+set -eu
+
+cd "$(dirname "$0")/.."
+OUT=bench/out
+GEN=$OUT/gen-capture
+COUNT=${BENCH_COUNT:-1000000}
+RUNS=${BENCH_RUNS:-3}
+CC=${CC:-cc}
+WARN="-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+-Wpointer-arith -Wcast-qual -Wformat=2"
+TIME_MAX_RATIO=1.5		# replay wall / reference wall
+RSS_MAX_RATIO=1.25		# peak RSS large / small capture ...
+RSS_SLACK_KIB=2048		# ... or at most this much more
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# check_int NAME VALUE LO HI: a decimal in [LO, HI], else exit 2.
+check_int() {
+	case $2 in
+	'' | *[!0-9]*) ;;
+	*)
+		if [ ${#2} -le 10 ] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
+			return 0
+		fi
+		;;
+	esac
+	echo "bench: $1=\"$2\": not a number in $3..$4" >&2
+	exit 2
+}
+
+# cname N: short name of a packet count (1000000 -> 1m, 250000 -> 250k).
+cname() {
+	if [ $(($1 % 1000000)) -eq 0 ]; then
+		echo "$(($1 / 1000000))m"
+	elif [ $(($1 % 1000)) -eq 0 ]; then
+		echo "$(($1 / 1000))k"
+	else
+		echo "$1"
+	fi
+}
+
+# gen_capture N FILE: write FILE (N packets) unless it is up to date.
+gen_capture() {
+	if [ -s "$2" ] && [ -z "$(find bench/gen-capture.c -newer "$2")" ]; then
+		echo "capture $2: up to date (rewritten when gen-capture.c changes)"
+	else
+		echo "capture $2: generating $1 packets"
+		"$GEN" --count "$1" "$2.tmp" 2>"$OUT/gen.log" ||
+			{ cat "$OUT/gen.log" >&2; rm -f "$2.tmp"; die "gen-capture failed"; }
+		mv "$2.tmp" "$2"
+		sed 's/^gen-capture: /  /; s/^  /    /; s/\.tmp$//' "$OUT/gen.log"
+	fi
+}
+
+# describe FILE: print size, packet count (counted by a reader, not
+# assumed) and a digest, so runs on different machines can be compared;
+# sets PKTS.
+describe() {
+	bytes=$(wc -c <"$1" | tr -d ' ')
+	if command -v capinfos >/dev/null 2>&1; then
+		pkts=$(capinfos -M -c "$1" | awk '/Number of packets/ {print $NF}')
+	else
+		pkts=$(tcpdump -qnr "$1" 2>/dev/null | wc -l | tr -d ' ')
+	fi
+	sum=$(sha256sum "$1" | cut -c1-16)
+	awk -v f="$1" -v b="$bytes" -v p="$pkts" -v s="$sum" 'BEGIN {
+		printf "  %s: %d packets, %d bytes (%.1f MiB), sha256 %s...\n",
+		    f, p, b, b / 1048576, s }'
+	PKTS=$pkts
+}
+
+# measure CMD...: run CMD $RUNS times, stdout to /dev/null, stderr kept in
+# $OUT/stderr.txt.  Sets M_WALL (best wall, seconds) and M_RSS (highest peak
+# RSS, KiB).  Returns CMD's exit status when a run fails.
+measure() {
+	M_WALL=""
+	M_RSS=0
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		t0=$(date +%s%N)
+		set +e
+		/usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$@" \
+			>/dev/null 2>"$OUT/stderr.txt"
+		st=$?
+		set -e
+		t1=$(date +%s%N)
+		[ "$st" -eq 0 ] || return "$st"
+		ns=$((t1 - t0))
+		kib=$(tail -n 1 "$OUT/time.txt" | awk '{print $2}')
+		if [ -z "$M_WALL" ] || [ "$ns" -lt "$M_WALL" ]; then
+			M_WALL=$ns
+		fi
+		if [ "$kib" -gt "$M_RSS" ]; then
+			M_RSS=$kib
+		fi
+		i=$((i + 1))
+	done
+	M_WALL=$(awk -v ns="$M_WALL" 'BEGIN { printf "%.4f", ns / 1e9 }')
+}
+
+# lasthop_fail WHAT STATUS: say why lasthop could not be measured, exit 1.
+lasthop_fail() {
+	echo "bench: cannot measure lasthop: \`$1\` failed (exit status $2)" >&2
+	if [ -s "$OUT/stderr.txt" ]; then
+		echo "bench: its stderr began:" >&2
+		head -n 5 "$OUT/stderr.txt" | sed 's/^/  /' >&2
+	fi
+	exit 1
+}
+
+row() {	# row LABEL WALL RSS_KIB REF_WALL
+	awk -v l="$1" -v w="$2" -v r="$3" -v ref="$4" -v p="$LARGE_PKTS" 'BEGIN {
+		printf "%-34s %10.3f %12.0f %10.1f %8.2fx\n",
+		    l, w, (w > 0 ? p / w : 0), r / 1024, (ref > 0 ? w / ref : 0) }'
+}
+
+rss_row() {	# rss_row LABEL SMALL_KIB LARGE_KIB
+	awk -v l="$1" -v s="$2" -v g="$3" 'BEGIN {
+		printf "%-34s %12.1f %12.1f %8.2fx\n",
+		    l, s / 1024, g / 1024, (s > 0 ? g / s : 0) }'
+}
+
+# time_target LABEL WALL: the replay-time target line.
+time_target() {
+	awk -v l="$1" -v w="$2" -v ref="$REF_WALL" -v max="$TIME_MAX_RATIO" 'BEGIN {
+		r = (ref > 0 ? w / ref : 0)
+		printf "target %s: %s takes %.2fx the tcpdump read-through (target <= %.1fx)\n",
+		    (ref > 0 && r <= max ? "met" : "missed"), l, r, max }'
+}
+
+# rss_target LABEL SMALL_KIB LARGE_KIB: the flat-memory target line.
+rss_target() {
+	awk -v l="$1" -v s="$2" -v g="$3" -v max="$RSS_MAX_RATIO" \
+	    -v slack="$RSS_SLACK_KIB" -v sn="$SMALL_NAME" -v gn="$LARGE_NAME" 'BEGIN {
+		ok = (g <= s * max || g - s <= slack)
+		printf "target %s: %s peak RSS %.1f MiB at %s, %.1f MiB at %s packets (x%.2f; target <= x%.2f or +%d MiB)\n",
+		    (ok ? "met" : "missed"), l, s / 1024, sn, g / 1024, gn,
+		    (s > 0 ? g / s : 0), max, slack / 1024 }'
+}
+
+# ---------------------------------------------------------------- setup
+
+check_int BENCH_COUNT "$COUNT" 4 100000000
+check_int BENCH_RUNS "$RUNS" 1 100
+SMALL=$((COUNT / 4))
+LARGE_NAME=$(cname "$COUNT")
+SMALL_NAME=$(cname "$SMALL")
+LARGE_PCAP=$OUT/bench-$LARGE_NAME.pcap
+SMALL_PCAP=$OUT/bench-$SMALL_NAME.pcap
+
+command -v tcpdump >/dev/null 2>&1 || die "tcpdump not found (make deps installs it)"
+/usr/bin/time --version 2>&1 | grep -q GNU ||
+	die "/usr/bin/time is not GNU time (make deps installs package time)"
+
+LASTHOP_WHY=""
+if [ ! -e ./lasthop ]; then
+	LASTHOP_WHY="./lasthop does not exist (build it with make)"
+elif [ ! -x ./lasthop ]; then
+	LASTHOP_WHY="./lasthop is not executable"
+fi
+[ -z "$LASTHOP_WHY" ] ||
+	echo "bench: $LASTHOP_WHY; measuring the reference only" >&2
+
+mkdir -p "$OUT"
+# shellcheck disable=SC2086
+"$CC" -O2 -std=c11 $WARN -o "$GEN" bench/gen-capture.c -lpcap ||
+	die "cannot build bench/gen-capture.c (needs libpcap-dev: make deps)"
+
+gen_capture "$COUNT" "$LARGE_PCAP"
+gen_capture "$SMALL" "$SMALL_PCAP"
+describe "$SMALL_PCAP"
+describe "$LARGE_PCAP"
+LARGE_PKTS=$PKTS
+cat "$LARGE_PCAP" "$SMALL_PCAP" >/dev/null	# into the page cache
+
+# ------------------------------------------------------------ reference
+
+echo
+echo "measuring, best of $RUNS runs each, on $(uname -m) with $(nproc) CPUs"
+measure tcpdump -r "$LARGE_PCAP" -w /dev/null ||
+	die "tcpdump -r $LARGE_PCAP -w /dev/null failed: $(head -n 3 "$OUT/stderr.txt")"
+REF_WALL=$M_WALL
+REF_RSS=$M_RSS
+measure tcpdump -r "$SMALL_PCAP" -w /dev/null ||
+	die "tcpdump -r $SMALL_PCAP -w /dev/null failed: $(head -n 3 "$OUT/stderr.txt")"
+REF_RSS_SMALL=$M_RSS
+
+HDR=$(printf '%-34s %10s %12s %10s %9s' "tool ($LARGE_NAME packets)" \
+    "wall s" "packets/s" "RSS MiB" "ratio")
+echo
+echo "$HDR"
+row "tcpdump -r FILE -w /dev/null (ref)" "$REF_WALL" "$REF_RSS" "$REF_WALL"
+
+if [ -n "$LASTHOP_WHY" ]; then
+	echo
+	die "cannot measure lasthop: $LASTHOP_WHY"
+fi
+
+# -------------------------------------------------------------- lasthop
+
+# One checked run of each mode first: it must succeed and print something.
+for fmt in text json; do
+	if [ "$fmt" = text ]; then set -- ./lasthop replay; else
+		set -- ./lasthop replay --format json; fi
+	set +e
+	"$@" "$SMALL_PCAP" >"$OUT/replay-$SMALL_NAME.$fmt" 2>"$OUT/stderr.txt"
+	st=$?
+	set -e
+	[ "$st" -eq 0 ] || lasthop_fail "$* $SMALL_PCAP" "$st"
+	[ -s "$OUT/replay-$SMALL_NAME.$fmt" ] ||
+		die "cannot measure lasthop: \`$* $SMALL_PCAP\` printed nothing"
+done
+
+measure ./lasthop replay "$LARGE_PCAP" ||
+	lasthop_fail "./lasthop replay $LARGE_PCAP" $?
+TXT_WALL=$M_WALL
+TXT_RSS=$M_RSS
+row "lasthop replay" "$TXT_WALL" "$TXT_RSS" "$REF_WALL"
+
+measure ./lasthop replay --format json "$LARGE_PCAP" ||
+	lasthop_fail "./lasthop replay --format json $LARGE_PCAP" $?
+JSON_WALL=$M_WALL
+JSON_RSS=$M_RSS
+row "lasthop replay --format json" "$JSON_WALL" "$JSON_RSS" "$REF_WALL"
+
+measure ./lasthop replay "$SMALL_PCAP" ||
+	lasthop_fail "./lasthop replay $SMALL_PCAP" $?
+TXT_RSS_SMALL=$M_RSS
+measure ./lasthop replay --format json "$SMALL_PCAP" ||
+	lasthop_fail "./lasthop replay --format json $SMALL_PCAP" $?
+JSON_RSS_SMALL=$M_RSS
+
+echo
+printf '%-34s %12s %12s %9s\n' "peak RSS MiB by capture size" \
+    "$SMALL_NAME pkts" "$LARGE_NAME pkts" "ratio"
+rss_row "tcpdump -r FILE -w /dev/null (ref)" "$REF_RSS_SMALL" "$REF_RSS"
+rss_row "lasthop replay" "$TXT_RSS_SMALL" "$TXT_RSS"
+rss_row "lasthop replay --format json" "$JSON_RSS_SMALL" "$JSON_RSS"
+
+echo
+time_target "lasthop replay" "$TXT_WALL"
+time_target "lasthop replay --format json" "$JSON_WALL"
+rss_target "lasthop replay" "$TXT_RSS_SMALL" "$TXT_RSS"
+rss_target "lasthop replay --format json" "$JSON_RSS_SMALL" "$JSON_RSS"
+exit 0
