@@ -79,6 +79,8 @@ struct hop {
 	size_t		n;		/* probes at this TTL */
 };
 
+struct analysis;
+
 struct trace {
 	uint32_t	 src, dst;
 	uint8_t		 proto;		/* IP protocol of the probes */
@@ -103,7 +105,9 @@ struct trace {
 	uint64_t	 orphans;	/* replies quoting probes not in the capture */
 	uint64_t	 ambiguous;	/* replies that fitted several probes */
 	uint64_t	 dropped;	/* probes past the per-trace limit */
-	uint64_t	 past_dst;	/* probes sent beyond the destination's TTL */
+	uint64_t	 past_dst;	/* probes sent beyond where the path ended */
+
+	struct analysis	*an;		/* annotation and verdict, or NULL */
 };
 
 const char *method_name(enum method m);
@@ -120,9 +124,10 @@ const char *unreach_annotation(uint8_t code, char *buf, size_t buflen);
 int trace_build_hops(struct trace *t, char *err, size_t errlen);
 
 /*
- * Hide the hops beyond the first TTL at which the destination answered
- * (tools send them in parallel before they know); their probes are counted
- * in past_dst.  Nothing is hidden if another address answered beyond.
+ * Hide the hops beyond the first TTL at which the destination or an
+ * unreachable answered (tools send them in parallel before they know);
+ * their probes are counted in past_dst.  Nothing is hidden if a router
+ * answered time exceeded beyond.
  */
 void trace_trim_past_destination(struct trace *t);
 

@@ -17,6 +17,8 @@
 #include <pcap/pcap.h>
 #include <jansson.h>
 
+#include "analysis.h"
+#include "asmap.h"
 #include "capfile.h"
 #include "engine.h"
 #include "lh.h"
@@ -183,17 +185,145 @@ warnx_(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-struct emit_ctx {
-	struct writer	*w;
+/* What annotation and verdicts need: the AS data and baseline traces. */
+struct anctx {
+	struct asmap	 *map;
+	struct trace	**base;
+	size_t		  nbase;
 };
+
+struct emit_ctx {
+	struct writer		*w;
+	const struct anctx	*ax;
+};
+
+/* The baseline trace for t: same destination, the same method if any. */
+static const struct trace *
+baseline_for(const struct anctx *ax, const struct trace *t)
+{
+	const struct trace *best = NULL;
+	size_t i;
+
+	for (i = 0; i < ax->nbase; i++) {
+		if (ax->base[i]->dst != t->dst)
+			continue;
+		if (best == NULL || (ax->base[i]->method == t->method &&
+		    best->method != t->method))
+			best = ax->base[i];
+	}
+	return best;
+}
 
 static int
 emit_cb(void *arg, struct trace *t, char *err, size_t errlen)
 {
 	struct emit_ctx *ec = arg;
-	int rc = ec->w->ops->trace(ec->w, t, err, errlen);
+	int rc = 0;
+
+	if (ec->ax != NULL && ec->ax->map != NULL)
+		rc = analyze_trace(t, ec->ax->map, baseline_for(ec->ax, t),
+		    err, errlen);
+	if (rc == 0)
+		rc = ec->w->ops->trace(ec->w, t, err, errlen);
 
 	trace_free(t);
+	return rc;
+}
+
+static int
+anctx_init(struct anctx *ax, char *err, size_t errlen)
+{
+	memset(ax, 0, sizeof(*ax));
+	if ((ax->map = asmap_new()) == NULL)
+		return lh_err(err, errlen, "out of memory");
+	return asmap_load_default(ax->map, err, errlen);
+}
+
+static void
+anctx_free(struct anctx *ax)
+{
+	size_t i;
+
+	for (i = 0; i < ax->nbase; i++)
+		trace_free(ax->base[i]);
+	free(ax->base);
+	asmap_free(ax->map);
+}
+
+/* --asmap [FORMAT:]FILE: the researcher's routing data over the defaults. */
+static int
+anctx_asmap(struct anctx *ax, const char *arg, char *err, size_t errlen)
+{
+	enum asmap_format fmt = ASMAP_FMT_AUTO;
+	const char *colon = strchr(arg, ':'), *path = arg;
+	struct asmap_load_stats st;
+	char name[16];
+
+	if (colon != NULL && (size_t)(colon - arg) < sizeof(name)) {
+		memcpy(name, arg, (size_t)(colon - arg));
+		name[colon - arg] = '\0';
+		if ((fmt = asmap_format_parse(name)) != ASMAP_FMT_UNKNOWN)
+			path = colon + 1;
+		else
+			fmt = ASMAP_FMT_AUTO;
+	}
+	memset(&st, 0, sizeof(st));
+	if (asmap_load_file(ax->map, path, fmt, &st, err, errlen) != 0)
+		return -1;
+	if (st.routes == 0 && st.names == 0 && st.withdrawn == 0)
+		warnx_("%s: no routes or AS names found in it", path);
+	return 0;
+}
+
+static int
+collect_cb(void *arg, struct trace *t, char *err, size_t errlen)
+{
+	struct anctx *ax = arg;
+	struct trace **nb;
+
+	nb = realloc(ax->base, (ax->nbase + 1) * sizeof(*nb));
+	if (nb == NULL) {
+		trace_free(t);
+		return lh_err(err, errlen, "out of memory");
+	}
+	ax->base = nb;
+	ax->base[ax->nbase++] = t;
+	return 0;
+}
+
+/* --baseline FILE: an earlier capture of a healthy trace. */
+static int
+anctx_baseline(struct anctx *ax, const char *path, const struct engine_opts *o,
+    char *err, size_t errlen)
+{
+	struct engine_opts eo = *o;
+	struct capfile *cf;
+	struct engine *e;
+	struct caprec rec;
+	int rc;
+
+	if ((cf = capfile_open(path, err, errlen)) == NULL)
+		return -1;
+	eo.file = path;
+	eo.on_reply = NULL;
+	eo.strict = 0;
+	if ((e = engine_new(&eo, collect_cb, ax, err, errlen)) == NULL) {
+		capfile_close(cf);
+		return -1;
+	}
+	while ((rc = capfile_next(cf, &rec, err, errlen)) == 1)
+		if (engine_frame(e, rec.linktype, rec.ts_ns, rec.data,
+		    rec.caplen, err, errlen) != 0) {
+			rc = -1;
+			break;
+		}
+	if (rc == 0)
+		rc = engine_finish(e, err, errlen);
+	engine_free(e);
+	capfile_close(cf);
+	if (rc == 0 && ax->nbase == 0)
+		return lh_err(err, errlen, "%s: no traceroute in the baseline",
+		    path);
 	return rc;
 }
 
@@ -215,9 +345,9 @@ format_from_name(const char *path)
 /* Replay one open capture into w.  Returns an exit code. */
 static int
 replay_one(struct capfile *cf, const char *path, struct engine_opts *eo,
-    struct writer *w)
+    struct writer *w, const struct anctx *ax)
 {
-	struct emit_ctx ec = { .w = w };
+	struct emit_ctx ec = { .w = w, .ax = ax };
 	struct engine *e;
 	struct caprec rec;
 	struct file_summary fs;
@@ -272,13 +402,18 @@ cmd_replay(int argc, char **argv)
 		{ "gap-limit",	required_argument, NULL, 'g' },
 		{ "window",	required_argument, NULL, 'W' },
 		{ "late",	required_argument, NULL, 'L' },
+		{ "asmap",	required_argument, NULL, 'A' },
+		{ "baseline",	required_argument, NULL, 'B' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct engine_opts eo;
 	struct sink sk;
-	struct capfile **cfs;
-	const char *format = NULL, *outpath = NULL;
+	struct anctx ax;
+	struct capfile **cfs = NULL;
+	const char *format = NULL, *outpath = NULL, *baseline = NULL;
+	const char *asmaps[16];
+	int nasmaps = 0;
 	char err[LH_ERRLEN];
 	long v;
 	int c, i, nfiles, ex = LH_EXIT_OK, rc;
@@ -309,6 +444,17 @@ cmd_replay(int argc, char **argv)
 			    &eo.late_ns, err, sizeof(err)) != 0)
 				goto usage_err;
 			break;
+		case 'A':
+			if (nasmaps == (int)(sizeof(asmaps) / sizeof(asmaps[0]))) {
+				snprintf(err, sizeof(err), "--asmap: at most %zu "
+				    "files", sizeof(asmaps) / sizeof(asmaps[0]));
+				goto usage_err;
+			}
+			asmaps[nasmaps++] = optarg;
+			break;
+		case 'B':
+			baseline = optarg;
+			break;
 		case 'n':
 			break;
 		case 'h':
@@ -327,10 +473,28 @@ cmd_replay(int argc, char **argv)
 	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
 		goto usage_err;
 
-	/* Open every input first: a bad one stops us before any output. */
+	/* Load every input first: a bad one stops us before any output. */
+	if (anctx_init(&ax, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		anctx_free(&ax);
+		return LH_EXIT_FAIL;
+	}
+	for (i = 0; i < nasmaps; i++)
+		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			ex = LH_EXIT_INPUT;
+			goto out;
+		}
+	if (baseline != NULL &&
+	    anctx_baseline(&ax, baseline, &eo, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_INPUT;
+		goto out;
+	}
 	if ((cfs = calloc((size_t)nfiles, sizeof(*cfs))) == NULL) {
 		warnx_("out of memory");
-		return LH_EXIT_FAIL;
+		ex = LH_EXIT_FAIL;
+		goto out;
 	}
 	for (i = 0; i < nfiles; i++) {
 		cfs[i] = capfile_open(argv[optind + i], err, sizeof(err));
@@ -346,7 +510,7 @@ cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < nfiles; i++) {
-		rc = replay_one(cfs[i], argv[optind + i], &eo, &sk.w);
+		rc = replay_one(cfs[i], argv[optind + i], &eo, &sk.w, &ax);
 		if (rc == LH_EXIT_FAIL) {
 			ex = rc;
 			goto out;
@@ -360,10 +524,11 @@ cmd_replay(int argc, char **argv)
 	}
 out:
 	ex = sink_close(&sk, ex);
-	for (i = 0; i < nfiles; i++)
+	for (i = 0; cfs != NULL && i < nfiles; i++)
 		if (cfs[i] != NULL)
 			capfile_close(cfs[i]);
 	free(cfs);
+	anctx_free(&ax);
 	return ex;
 usage_err:
 	warnx_("%s", err);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analysis.h"
 #include "lh.h"
 #include "model.h"
 
@@ -113,6 +114,13 @@ reached_dst(const struct trace *t, const struct probe *p)
 	    (p->raddr == t->dst || (p->rkind == RK_UNREACH && p->rcode == 3));
 }
 
+/* Whether p ends the path: the destination, or an unreachable. */
+static int
+ends_path(const struct trace *t, const struct probe *p)
+{
+	return reached_dst(t, p) || p->rkind == RK_UNREACH;
+}
+
 void
 trace_trim_past_destination(struct trace *t)
 {
@@ -120,7 +128,7 @@ trace_trim_past_destination(struct trace *t)
 
 	for (h = 0; h < t->nhops && cut == t->nhops; h++)
 		for (i = 0; i < t->hops[h].n; i++)
-			if (reached_dst(t, &t->probes[t->hops[h].first + i])) {
+			if (ends_path(t, &t->probes[t->hops[h].first + i])) {
 				cut = h + 1;
 				break;
 			}
@@ -128,7 +136,7 @@ trace_trim_past_destination(struct trace *t)
 		for (i = 0; i < t->hops[h].n; i++) {
 			const struct probe *p = &t->probes[t->hops[h].first + i];
 
-			if (p->rkind != RK_NONE && !reached_dst(t, p))
+			if (p->rkind != RK_NONE && !ends_path(t, p))
 				return;
 		}
 	for (k = cut; k < t->nhops; k++)
@@ -227,6 +235,7 @@ trace_free(struct trace *t)
 {
 	if (t == NULL)
 		return;
+	analysis_free(t->an);
 	free(t->probes);
 	free(t->hops);
 	free(t);

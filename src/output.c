@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "analysis.h"
 #include "lh.h"
 #include "output.h"
 
@@ -78,6 +79,78 @@ text_flow(FILE *fp, const struct trace *t)
 		fprintf(fp, ", ports %u > %u", t->flow_sport, t->flow_dport);
 }
 
+/* Consecutive hops in one network, e.g. "3-4 AS4837 CHINA169-BACKBONE". */
+static void
+text_bands(FILE *fp, const struct trace *t)
+{
+	const struct annot *a, *cur = NULL;
+	size_t h, i;
+	unsigned from = 0, to = 0;
+	int first = 1;
+
+	fputs("   networks:", fp);
+	for (h = 0; h <= t->nhops; h++) {
+		a = NULL;
+		for (i = 0; h < t->nhops && i < t->hops[h].n; i++) {
+			const struct probe *p = &t->probes[t->hops[h].first + i];
+
+			if (p->rkind != RK_NONE) {
+				a = analysis_annot(t->an, p->raddr);
+				break;
+			}
+		}
+		if (h < t->nhops && a == NULL)
+			continue;	/* silent hops do not break a band */
+		if (cur != NULL && a != NULL && a->asn == cur->asn &&
+		    a->role == cur->role && h < t->nhops) {
+			to = t->hops[h].ttl;
+			continue;
+		}
+		if (cur != NULL) {
+			fprintf(fp, "%s %u", first ? "" : ";", from);
+			if (to != from)
+				fprintf(fp, "-%u", to);
+			if (cur->asn != 0)
+				fprintf(fp, " AS%u%s%s", cur->asn,
+				    cur->as_name[0] ? " " : "", cur->as_name);
+			fprintf(fp, " (%s)", role_name(cur->role));
+			first = 0;
+		}
+		if (h < t->nhops) {
+			cur = a;
+			from = to = t->hops[h].ttl;
+		}
+	}
+	fputc('\n', fp);
+}
+
+static void
+text_analysis(FILE *fp, const struct trace *t)
+{
+	const struct analysis *an = t->an;
+	const struct verdict *v = &an->v;
+	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN];
+
+	text_bands(fp, t);
+	if (an->has_handoff) {
+		fputs("   handoff:", fp);
+		if (an->ho_up_ttl)
+			fprintf(fp, " hop %u %s ->", an->ho_up_ttl,
+			    lh_ip4_str(an->ho_up_addr, a, sizeof(a)));
+		fprintf(fp, " hop %u %s (%s)\n", an->ho_in_ttl,
+		    lh_ip4_str(an->ho_in_addr, b, sizeof(b)), an->ho_rule);
+	}
+	fprintf(fp, "   verdict: %s", outcome_name(v->outcome));
+	if (where_name(v->where) != NULL)
+		fprintf(fp, " at %s", where_name(v->where));
+	else if (v->cand[0] != WH_NONE)
+		fprintf(fp, " in %s or at %s", where_name(v->cand[0]),
+		    where_name(v->cand[1]));
+	if (v->outcome == OUT_DIED)
+		fprintf(fp, " (%s)", v->reason);
+	fprintf(fp, "\n   %s\n", v->detail);
+}
+
 static int
 text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
@@ -111,8 +184,13 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 				continue;
 			}
 			if (!any || p->raddr != shown) {
+				const struct annot *an =
+				    analysis_annot(t->an, p->raddr);
+
 				fprintf(fp, " %s", lh_ip4_str(p->raddr, a,
 				    sizeof(a)));
+				if (an != NULL && an->asn != 0)
+					fprintf(fp, " [AS%u]", an->asn);
 				for (k = 0; k < p->nmpls; k++)
 					fprintf(fp, " <MPLS:L=%" PRIu32
 					    ",E=%" PRIu32 ",S=%" PRIu32
@@ -142,7 +220,7 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	fprintf(fp, "   stop: %s; %zu probes, %" PRIu64 " answered",
 	    stop_name(t->stop), t->nprobes, t->replies);
 	if (t->past_dst)
-		fprintf(fp, ", %" PRIu64 " past the destination", t->past_dst);
+		fprintf(fp, ", %" PRIu64 " past the end of the path", t->past_dst);
 	if (t->dups)
 		fprintf(fp, ", %" PRIu64 " duplicate", t->dups);
 	if (t->late)
@@ -154,6 +232,8 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	if (t->dropped)
 		fprintf(fp, ", %" PRIu64 " over the probe limit", t->dropped);
 	fputc('\n', fp);
+	if (t->an != NULL)
+		text_analysis(fp, t);
 	if (ferror(fp))
 		return lh_err(err, errlen, "write error");
 	return 0;
@@ -301,6 +381,142 @@ json_probe(const struct probe *p)
 }
 
 static json_t *
+json_addr(uint32_t addr)
+{
+	char a[LH_IP4_STRLEN];
+
+	return json_string(lh_ip4_str(addr, a, sizeof(a)));
+}
+
+static json_t *
+json_flags(uint16_t f)
+{
+	static const struct { uint16_t bit; const char *name; } fl[] = {
+		{ ASMAP_F_NK_INSIDE, "inside-north-korea" },
+		{ ASMAP_F_NK_ASSOCIATED, "dprk-associated" },
+		{ ASMAP_F_PRIVATE, "private" },
+		{ ASMAP_F_RESERVED, "reserved" },
+		{ ASMAP_F_UNCERTAIN, "uncertain" },
+		{ ASMAP_F_STATIC, "static" },
+		{ ASMAP_F_MOAS, "moas" },
+		{ ASMAP_F_ASSET, "as-set" },
+	};
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < sizeof(fl) / sizeof(fl[0]); i++)
+		if (f & fl[i].bit)
+			json_array_append_new(arr, json_string(fl[i].name));
+	return arr;
+}
+
+/* Network annotations, handoff and verdict of one trace. */
+static int
+json_analysis(json_t *o, const struct trace *t)
+{
+	const struct analysis *an = t->an;
+	const struct verdict *v = &an->v;
+	const struct annot *la;
+	json_t *nets = json_array(), *ups = json_array(), *vo, *ho, *n;
+	char pfx[24], a[LH_IP4_STRLEN];
+	size_t i;
+	int rc = 0;
+
+	if (nets == NULL || ups == NULL) {
+		json_decref(nets);
+		json_decref(ups);
+		return -1;
+	}
+	for (i = 0; i < an->nannots; i++) {
+		const struct annot *x = &an->annots[i];
+
+		n = json_object();
+		if (n == NULL) {
+			rc = -1;
+			break;
+		}
+		rc |= set_new(n, "addr", json_addr(x->addr));
+		rc |= set_new(n, "asn", x->asn ? json_integer(x->asn) : json_null());
+		rc |= set_new(n, "as_name", json_string(x->as_name));
+		rc |= set_new(n, "org", json_string(x->org));
+		rc |= set_new(n, "country", json_string(x->cc));
+		if (x->len > 0 || x->asn != 0) {
+			snprintf(pfx, sizeof(pfx), "%s/%u",
+			    lh_ip4_str(x->prefix, a, sizeof(a)), x->len);
+			rc |= set_new(n, "prefix", json_string(pfx));
+		}
+		rc |= set_new(n, "role", json_string(role_name(x->role)));
+		rc |= set_new(n, "flags", json_flags(x->flags));
+		if (x->note != NULL)
+			rc |= set_new(n, "note", json_string(x->note));
+		rc |= json_array_append_new(nets, n);
+	}
+	rc |= set_new(o, "networks", nets);
+	rc |= set_new(o, "target_asn",
+	    an->target_asn ? json_integer(an->target_asn) : json_null());
+	for (i = 0; i < an->nupstreams; i++)
+		rc |= json_array_append_new(ups, json_integer(an->upstreams[i]));
+	rc |= set_new(o, "upstream_asns", ups);
+	rc |= set_new(o, "upstream_source", an->upstream_source ?
+	    json_string(an->upstream_source) : json_null());
+	if (an->has_handoff) {
+		ho = json_object();
+		if (ho == NULL)
+			return -1;
+		if (an->ho_up_ttl) {
+			rc |= set_new(ho, "upstream_ttl", json_integer(an->ho_up_ttl));
+			rc |= set_new(ho, "upstream_addr", json_addr(an->ho_up_addr));
+		}
+		rc |= set_new(ho, "target_ttl", json_integer(an->ho_in_ttl));
+		rc |= set_new(ho, "target_addr", json_addr(an->ho_in_addr));
+		rc |= set_new(ho, "rule", json_string(an->ho_rule));
+		rc |= set_new(ho, "detail", json_string(an->ho_detail));
+		rc |= set_new(o, "handoff", ho);
+	} else
+		rc |= set_new(o, "handoff", json_null());
+
+	vo = json_object();
+	if (vo == NULL)
+		return -1;
+	rc |= set_new(vo, "outcome", json_string(outcome_name(v->outcome)));
+	rc |= set_new(vo, "where", where_name(v->where) ?
+	    json_string(where_name(v->where)) : json_null());
+	if (v->cand[0] != WH_NONE) {
+		json_t *c = json_array();
+
+		if (c != NULL) {
+			json_array_append_new(c, json_string(where_name(v->cand[0])));
+			json_array_append_new(c, json_string(where_name(v->cand[1])));
+		}
+		rc |= set_new(vo, "candidates", c);
+	}
+	if (v->has_last) {
+		json_t *lh = json_object();
+
+		la = analysis_annot(an, v->last_addr);
+		if (lh == NULL)
+			return -1;
+		rc |= set_new(lh, "ttl", json_integer(v->last_ttl));
+		rc |= set_new(lh, "addr", json_addr(v->last_addr));
+		rc |= set_new(lh, "asn", la && la->asn ? json_integer(la->asn) :
+		    json_null());
+		rc |= set_new(lh, "org", json_string(la ? la->org : ""));
+		rc |= set_new(vo, "last_hop", lh);
+	} else
+		rc |= set_new(vo, "last_hop", json_null());
+	rc |= set_new(vo, "reason", json_string(v->reason));
+	if (strcmp(v->reason, "unreachable") == 0)
+		rc |= set_new(vo, "icmp_code", json_integer(v->unreach_code));
+	rc |= set_new(vo, "rate_limited", json_boolean(v->rate_limited));
+	if (v->used_baseline)
+		rc |= set_new(vo, "baseline_departs_at", v->depart_ttl ?
+		    json_integer(v->depart_ttl) : json_null());
+	rc |= set_new(vo, "detail", json_string(v->detail));
+	rc |= set_new(o, "verdict", vo);
+	return rc;
+}
+
+static json_t *
 json_trace_obj(const struct trace *t)
 {
 	json_t *o = json_object(), *hops = json_array(), *hj, *pj;
@@ -334,7 +550,7 @@ json_trace_obj(const struct trace *t)
 	rc |= set_new(o, "unmatched_replies", json_integer((json_int_t)t->orphans));
 	rc |= set_new(o, "ambiguous_replies", json_integer((json_int_t)t->ambiguous));
 	rc |= set_new(o, "probes_over_limit", json_integer((json_int_t)t->dropped));
-	rc |= set_new(o, "probes_past_destination",
+	rc |= set_new(o, "probes_past_end",
 	    json_integer((json_int_t)t->past_dst));
 	for (h = 0; h < t->nhops; h++) {
 		json_t *pa = json_array();
@@ -355,6 +571,8 @@ json_trace_obj(const struct trace *t)
 		rc |= json_array_append_new(hops, hj);
 	}
 	rc |= set_new(o, "hops", hops);
+	if (t->an != NULL)
+		rc |= json_analysis(o, t);
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

@@ -1,0 +1,94 @@
+/*
+ * analysis.h: where traffic dies.  Annotates every responding address with
+ * its network, finds the target network and its upstream, locates the
+ * handoff between them on the path, and gives every trace a verdict with
+ * its evidence.  Reads the path model and the AS data; writes nothing.
+ */
+#ifndef LH_ANALYSIS_H
+#define LH_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "asmap.h"
+#include "model.h"
+
+#define AN_MAX_UPSTREAMS 6
+
+/* The part of the path an address belongs to. */
+enum role {
+	ROLE_UNKNOWN = 0,	/* no AS data for it */
+	ROLE_PRIVATE,		/* private, shared or reserved space */
+	ROLE_TRANSIT,		/* neither the upstream nor the target */
+	ROLE_UPSTREAM,		/* the target network's upstream */
+	ROLE_TARGET,		/* the target network */
+	ROLE_DEST,		/* the destination itself */
+};
+
+struct annot {
+	uint32_t	 addr;
+	uint32_t	 asn;		/* 0 = unknown */
+	uint32_t	 prefix;
+	uint8_t		 len;		/* matched prefix length */
+	uint16_t	 flags;		/* ASMAP_F_* */
+	uint8_t		 role;		/* enum role */
+	char		*as_name;	/* "" when unknown; owned */
+	char		*org;
+	char		 cc[3];
+	char		*note;		/* address-space note, or NULL */
+};
+
+enum outcome { OUT_REACHED, OUT_DIED, OUT_NODATA };
+enum where { WH_NONE = 0, WH_TRANSIT, WH_UPSTREAM, WH_HANDOFF, WH_TARGET };
+
+struct verdict {
+	enum outcome	 outcome;
+	enum where	 where;		/* WH_NONE: reached, or undecided */
+	enum where	 cand[2];	/* undecided: the two places it could be */
+	int		 has_last;
+	uint8_t		 last_ttl;
+	uint32_t	 last_addr;
+	const char	*reason;	/* silent, unreachable, loop, ... */
+	uint8_t		 unreach_code;	/* reason "unreachable" */
+	int		 rate_limited;	/* the last hop answered only some probes */
+	int		 used_baseline;
+	uint8_t		 depart_ttl;	/* baseline: first hop that differs */
+	char		 detail[512];	/* one human sentence (or two) */
+};
+
+struct analysis {
+	uint32_t	 target_asn;
+	uint32_t	 upstreams[AN_MAX_UPSTREAMS];
+	size_t		 nupstreams;
+	const char	*upstream_source;	/* "bgp", "embedded", "trace" */
+
+	struct annot	*annots;	/* one per responding address, by addr */
+	size_t		 nannots;
+
+	int		 has_handoff;
+	uint8_t		 ho_up_ttl, ho_in_ttl;	/* 0 when that side is unseen */
+	uint32_t	 ho_up_addr, ho_in_addr;
+	const char	*ho_rule;	/* the heuristic that decided */
+	char		 ho_detail[256];
+
+	struct verdict	 v;
+};
+
+/*
+ * Analyse t against the AS data m (and a healthy baseline trace to the
+ * same target, or NULL); the result is attached as t->an.  -1 with err on
+ * allocation failure only.
+ */
+int analyze_trace(struct trace *t, const struct asmap *m,
+    const struct trace *baseline, char *err, size_t errlen);
+
+void analysis_free(struct analysis *an);
+
+/* The annotation of an address of t, or NULL. */
+const struct annot *analysis_annot(const struct analysis *an, uint32_t addr);
+
+const char *role_name(enum role r);
+const char *outcome_name(enum outcome o);
+const char *where_name(enum where w);
+
+#endif

@@ -1,0 +1,732 @@
+/*
+ * analysis.c: network annotation, handoff inference and the verdict.
+ *
+ * Roles: every responding address gets the role of its network on this
+ * path: the destination, the target network (the AS that originates the
+ * destination, or space flagged as inside it), the target's upstream (from
+ * BGP paths when the researcher gave a RIB dump, else from what is known
+ * of the target, else from the trace), private space, or transit.
+ *
+ * The handoff is the step from the upstream's last router to the target's
+ * first.  Providers number customer links from their own space, so the
+ * target's border router often answers with an upstream address; when an
+ * upstream-numbered hop is followed directly by a target-numbered hop, the
+ * link between them is internal to the target, so that router is the
+ * target's border router ("upstream-numbered border").
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "lh.h"
+
+/* The sentences built here may be cut at their buffer's end; that is fine. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+/* NK-FACTS §2 [V]: upstreams of AS131279 over time (China Unicom since
+ * 2010-11, Intelsat 2012-04 to 2013, TransTeleCom since 2017-10).  Which
+ * prefix goes via which is NOT assumed: a RIB dump decides that. */
+static const struct {
+	uint32_t	target;
+	uint32_t	ups[3];
+} known_upstreams[] = {
+	{ 131279, { 4837, 20485, 22351 } },
+};
+
+/* NK-FACTS §2 [V]: published last responding hops before North Korea. */
+static const struct {
+	const char	*addr;
+	const char	*what;
+} published_last[] = {
+	{ "103.35.255.254", "the published last responding hop of the China "
+	  "Unicom path before 175.45.176.71" },
+	{ "188.43.225.153", "the published last responding hop of the "
+	  "TransTeleCom path before 175.45.177.10" },
+};
+
+const char *
+role_name(enum role r)
+{
+	static const char *const names[] = { "unknown", "private", "transit",
+	    "upstream", "target", "destination" };
+
+	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+const char *
+outcome_name(enum outcome o)
+{
+	return o == OUT_REACHED ? "reached" : o == OUT_DIED ? "died" : "no-data";
+}
+
+const char *
+where_name(enum where w)
+{
+	switch (w) {
+	case WH_TRANSIT:	return "transit";
+	case WH_UPSTREAM:	return "upstream";
+	case WH_HANDOFF:	return "handoff";
+	case WH_TARGET:		return "target";
+	default:		return NULL;
+	}
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+const struct annot *
+analysis_annot(const struct analysis *an, uint32_t addr)
+{
+	size_t lo = 0, hi, mid;
+
+	if (an == NULL)
+		return NULL;
+	hi = an->nannots;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (an->annots[mid].addr == addr)
+			return &an->annots[mid];
+		if (an->annots[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+analysis_free(struct analysis *an)
+{
+	size_t i;
+
+	if (an == NULL)
+		return;
+	for (i = 0; i < an->nannots; i++) {
+		free(an->annots[i].as_name);
+		free(an->annots[i].org);
+		free(an->annots[i].note);
+	}
+	free(an->annots);
+	free(an);
+}
+
+static int
+is_upstream(const struct analysis *an, uint32_t asn)
+{
+	size_t i;
+
+	for (i = 0; asn != 0 && i < an->nupstreams; i++)
+		if (an->upstreams[i] == asn)
+			return 1;
+	return 0;
+}
+
+static void
+add_upstream(struct analysis *an, uint32_t asn)
+{
+	if (asn != 0 && asn != an->target_asn && !is_upstream(an, asn) &&
+	    an->nupstreams < AN_MAX_UPSTREAMS)
+		an->upstreams[an->nupstreams++] = asn;
+}
+
+static enum role
+role_of(const struct analysis *an, const struct trace *t, const struct annot *a)
+{
+	if (a->addr == t->dst)
+		return ROLE_DEST;
+	if (a->flags & (ASMAP_F_PRIVATE | ASMAP_F_RESERVED))
+		return ROLE_PRIVATE;
+	if (an->target_asn != 0 && a->asn == an->target_asn)
+		return ROLE_TARGET;
+	if (is_upstream(an, a->asn))
+		return ROLE_UPSTREAM;
+	return a->asn != 0 ? ROLE_TRANSIT : ROLE_UNKNOWN;
+}
+
+/* Responding hops, by their first responder: role per hop index. */
+static int
+hop_role(const struct analysis *an, const struct trace *t, size_t h,
+    uint32_t *addr)
+{
+	size_t i;
+	const struct annot *a;
+
+	for (i = 0; i < t->hops[h].n; i++) {
+		const struct probe *p = &t->probes[t->hops[h].first + i];
+
+		if (p->rkind == RK_NONE)
+			continue;
+		if (addr != NULL)
+			*addr = p->raddr;
+		a = analysis_annot(an, p->raddr);
+		return a != NULL ? a->role : ROLE_UNKNOWN;
+	}
+	return -1;	/* silent */
+}
+
+static void
+hop_counts(const struct trace *t, size_t h, size_t *sent, size_t *answered)
+{
+	size_t i;
+
+	*sent = t->hops[h].n;
+	*answered = 0;
+	for (i = 0; i < t->hops[h].n; i++)
+		if (t->probes[t->hops[h].first + i].rkind != RK_NONE)
+			(*answered)++;
+}
+
+/* "219.158.96.2 (AS4837 CHINA169-BACKBONE, CN)" */
+static const char *
+describe(const struct analysis *an, uint32_t addr, char *buf, size_t len)
+{
+	const struct annot *a = analysis_annot(an, addr);
+	char ip[LH_IP4_STRLEN];
+
+	lh_ip4_str(addr, ip, sizeof(ip));
+	if (a == NULL || a->asn == 0) {
+		if (a != NULL && (a->flags & (ASMAP_F_PRIVATE | ASMAP_F_RESERVED)))
+			snprintf(buf, len, "%s (private or reserved space)", ip);
+		else
+			snprintf(buf, len, "%s (no AS data)", ip);
+	} else if (a->as_name[0] != '\0')
+		snprintf(buf, len, "%s (AS%u %s%s%s)", ip, a->asn, a->as_name,
+		    a->cc[0] ? ", " : "", a->cc);
+	else
+		snprintf(buf, len, "%s (AS%u)", ip, a->asn);
+	return buf;
+}
+
+/* A network's name for sentences: organisation, else AS name, else ASn. */
+static const char *
+netname(const struct asmap *m, uint32_t asn, char *buf, size_t len)
+{
+	struct asmap_asinfo ai;
+
+	if (asn != 0 && asmap_asinfo(m, asn, &ai) == 1 && ai.org[0] != '\0')
+		snprintf(buf, len, "%s (AS%u)", ai.org, asn);
+	else if (asn != 0 && asmap_asinfo(m, asn, &ai) == 1 && ai.name[0])
+		snprintf(buf, len, "%s (AS%u)", ai.name, asn);
+	else if (asn != 0)
+		snprintf(buf, len, "AS%u", asn);
+	else
+		snprintf(buf, len, "an unknown network");
+	return buf;
+}
+
+static char *
+dupstr(const char *s)
+{
+	return strdup(s != NULL ? s : "");
+}
+
+/* Annotate every responding address (sorted, unique). */
+static int
+annotate(struct analysis *an, const struct trace *t, const struct asmap *m)
+{
+	uint32_t *addrs;
+	size_t i, n = 0;
+	struct asmap_result r;
+	struct asmap_asinfo ai;
+
+	addrs = malloc((t->nprobes + 1) * sizeof(*addrs));
+	if (addrs == NULL)
+		return -1;
+	for (i = 0; i < t->nprobes; i++)
+		if (t->probes[i].rkind != RK_NONE)
+			addrs[n++] = t->probes[i].raddr;
+	addrs[n++] = t->dst;
+	qsort(addrs, n, sizeof(*addrs), cmp_u32);
+	an->annots = calloc(n, sizeof(*an->annots));
+	if (an->annots == NULL) {
+		free(addrs);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct annot *a;
+
+		if (i > 0 && addrs[i] == addrs[i - 1])
+			continue;
+		a = &an->annots[an->nannots++];
+		a->addr = addrs[i];
+		memset(&r, 0, sizeof(r));
+		(void)asmap_lookup(m, a->addr, &r);
+		a->asn = r.asn;
+		a->prefix = r.prefix;
+		a->len = r.len;
+		a->flags = r.flags;
+		memset(&ai, 0, sizeof(ai));
+		if (r.asn != 0 && asmap_asinfo(m, r.asn, &ai) == 1) {
+			a->as_name = dupstr(ai.name);
+			a->org = dupstr(ai.org);
+			memcpy(a->cc, ai.country, sizeof(a->cc));
+		} else {
+			a->as_name = dupstr("");
+			a->org = dupstr("");
+		}
+		a->note = r.note != NULL ? strdup(r.note) : NULL;
+		if (a->as_name == NULL || a->org == NULL ||
+		    (r.note != NULL && a->note == NULL)) {
+			free(addrs);
+			return -1;
+		}
+	}
+	free(addrs);
+	return 0;
+}
+
+/* The target network and its upstreams. */
+static void
+find_networks(struct analysis *an, const struct trace *t, const struct asmap *m)
+{
+	struct asmap_result r;
+	size_t i, k;
+
+	memset(&r, 0, sizeof(r));
+	(void)asmap_lookup(m, t->dst, &r);
+	an->target_asn = r.asn;
+	if (r.nupstreams > 0 && r.source == ASMAP_SRC_BGPDUMP) {
+		for (i = 0; i < r.nupstreams; i++)
+			add_upstream(an, r.upstreams[i]);
+		an->upstream_source = "bgp";
+		return;
+	}
+	for (i = 0; i < sizeof(known_upstreams) / sizeof(known_upstreams[0]); i++) {
+		if (known_upstreams[i].target != an->target_asn)
+			continue;
+		for (k = 0; k < 3; k++)
+			add_upstream(an, known_upstreams[i].ups[k]);
+		an->upstream_source = "embedded";
+	}
+}
+
+/* When the trace reaches the target, the AS just before it is an upstream. */
+static void
+upstream_from_trace(struct analysis *an, const struct trace *t)
+{
+	size_t h;
+	int role, prev_role = -1;
+	uint32_t addr = 0, prev = 0;
+	const struct annot *a;
+
+	for (h = 0; h < t->nhops; h++) {
+		role = hop_role(an, t, h, &addr);
+		if (role == ROLE_TARGET || role == ROLE_DEST) {
+			if (prev_role == ROLE_TRANSIT &&
+			    (a = analysis_annot(an, prev)) != NULL &&
+			    !is_upstream(an, a->asn)) {
+				add_upstream(an, a->asn);
+				if (an->upstream_source == NULL)
+					an->upstream_source = "trace";
+			}
+			return;
+		}
+		if (role >= 0 && role != ROLE_PRIVATE && role != ROLE_UNKNOWN) {
+			prev_role = role;
+			prev = addr;
+		}
+	}
+}
+
+static void
+assign_roles(struct analysis *an, const struct trace *t)
+{
+	size_t i;
+
+	for (i = 0; i < an->nannots; i++)
+		an->annots[i].role = (uint8_t)role_of(an, t, &an->annots[i]);
+}
+
+static void
+find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
+{
+	size_t h, first_t = SIZE_MAX, last_u = SIZE_MAX, last_other = SIZE_MAX;
+	int role;
+	uint32_t addr, a_u = 0, a_t = 0, a_o = 0;
+	char d1[96], d2[96], tn[128];
+
+	for (h = 0; h < t->nhops; h++) {
+		role = hop_role(an, t, h, &addr);
+		if (role == ROLE_TARGET || role == ROLE_DEST) {
+			first_t = h;
+			a_t = addr;
+			break;
+		}
+		if (role == ROLE_UPSTREAM) {
+			last_u = h;
+			a_u = addr;
+		} else if (role >= 0) {
+			last_other = h;
+			a_o = addr;
+		}
+	}
+	netname(m, an->target_asn, tn, sizeof(tn));
+	if (first_t == SIZE_MAX) {
+		if (last_u != SIZE_MAX) {
+			an->ho_up_ttl = t->hops[last_u].ttl;
+			an->ho_up_addr = a_u;
+		}
+		return;		/* the target's side was never seen */
+	}
+	an->has_handoff = 1;
+	an->ho_in_ttl = t->hops[first_t].ttl;
+	an->ho_in_addr = a_t;
+	if (last_u == SIZE_MAX) {
+		if (last_other != SIZE_MAX) {
+			an->ho_up_ttl = t->hops[last_other].ttl;
+			an->ho_up_addr = a_o;
+		}
+		an->ho_rule = "first-target-hop";
+		snprintf(an->ho_detail, sizeof(an->ho_detail),
+		    "hop %u is the first to answer from %s; no upstream hop "
+		    "answered before it", an->ho_in_ttl, tn);
+		return;
+	}
+	if (last_u + 1 == first_t && t->hops[last_u].ttl + 1 == an->ho_in_ttl &&
+	    a_t != t->dst) {
+		/* The border router answers from its upstream-numbered side. */
+		an->ho_in_ttl = t->hops[last_u].ttl;
+		an->ho_in_addr = a_u;
+		an->ho_up_ttl = 0;
+		an->ho_up_addr = 0;
+		for (h = last_u; h-- > 0;) {
+			role = hop_role(an, t, h, &addr);
+			if (role >= 0) {
+				an->ho_up_ttl = t->hops[h].ttl;
+				an->ho_up_addr = addr;
+				break;
+			}
+		}
+		an->ho_rule = "upstream-numbered-border";
+		snprintf(an->ho_detail, sizeof(an->ho_detail),
+		    "hop %u %s answers from upstream space, but the hop after "
+		    "it is already inside %s, so the link between them is "
+		    "internal to %s: hop %u is its border router",
+		    an->ho_in_ttl, describe(an, an->ho_in_addr, d1, sizeof(d1)),
+		    tn, tn, an->ho_in_ttl);
+		return;
+	}
+	an->ho_up_ttl = t->hops[last_u].ttl;
+	an->ho_up_addr = a_u;
+	if (t->hops[last_u].ttl + 1 == an->ho_in_ttl) {
+		an->ho_rule = "adjacent";
+		snprintf(an->ho_detail, sizeof(an->ho_detail),
+		    "the upstream's last answer %s is followed by %s",
+		    describe(an, a_u, d1, sizeof(d1)),
+		    describe(an, a_t, d2, sizeof(d2)));
+	} else {
+		an->ho_rule = "across-silent-hops";
+		snprintf(an->ho_detail, sizeof(an->ho_detail),
+		    "the upstream's last answer %s at hop %u and the first "
+		    "answer from %s at hop %u have silent hops between them",
+		    describe(an, a_u, d1, sizeof(d1)), an->ho_up_ttl, tn,
+		    an->ho_in_ttl);
+	}
+}
+
+static const char *
+unreach_text(uint8_t code)
+{
+	switch (code) {
+	case 0: case 6: case 11:	return "network unreachable";
+	case 1: case 7: case 12:	return "host unreachable";
+	case 2:				return "protocol unreachable";
+	case 4:				return "fragmentation needed";
+	case 9: case 10: case 13:	return "administratively prohibited";
+	default:			return "unreachable";
+	}
+}
+
+/* Where a last answer at TTL ttl sits relative to a handoff. */
+static enum where
+place(const struct analysis *an, int ttl, int role)
+{
+	if (role == ROLE_TARGET || role == ROLE_DEST)
+		return ttl == an->ho_in_ttl ? WH_HANDOFF : WH_TARGET;
+	if (an->ho_in_ttl != 0 && ttl == an->ho_in_ttl)
+		return WH_HANDOFF;
+	if (an->ho_up_ttl != 0 && ttl == an->ho_up_ttl && an->has_handoff)
+		return WH_HANDOFF;
+	if (an->ho_in_ttl != 0 && ttl > an->ho_in_ttl)
+		return WH_TARGET;
+	if (role == ROLE_UPSTREAM)
+		return WH_UPSTREAM;
+	return WH_TRANSIT;
+}
+
+static struct analysis *analyze(const struct trace *t, const struct asmap *m);
+
+/* Describe what a baseline hop was, e.g. "North Korea's border router". */
+static void
+baseline_role_text(const struct analysis *ba, const struct trace *b,
+    uint32_t addr, int ttl, const struct asmap *m, char *buf, size_t len)
+{
+	const struct annot *a = analysis_annot(ba, addr);
+	char tn[128], un[128], ip[LH_IP4_STRLEN];
+	int role = a != NULL ? a->role : ROLE_UNKNOWN;
+
+	netname(m, ba->target_asn, tn, sizeof(tn));
+	netname(m, a != NULL ? a->asn : 0, un, sizeof(un));
+	lh_ip4_str(addr, ip, sizeof(ip));
+	if (addr == b->dst)
+		snprintf(buf, len, "the destination, %s", ip);
+	else if (ba->has_handoff && ttl == ba->ho_in_ttl)
+		snprintf(buf, len, "the border router of %s, %s", tn, ip);
+	else if (ba->has_handoff && ttl == ba->ho_up_ttl)
+		snprintf(buf, len, "the last router of %s before the handoff, %s",
+		    un, ip);
+	else if (role == ROLE_TARGET)
+		snprintf(buf, len, "a router inside %s, %s", tn, ip);
+	else if (role == ROLE_PRIVATE)
+		snprintf(buf, len, "a router in private space, %s", ip);
+	else
+		snprintf(buf, len, "a router of %s, %s", un, ip);
+}
+
+static void
+verdict(struct analysis *an, const struct trace *t, const struct asmap *m,
+    const struct trace *baseline)
+{
+	struct verdict *v = &an->v;
+	size_t h, sent, answered, last = SIZE_MAX, hidden = 0, partial = 0;
+	int role = -1, r;
+	uint32_t addr, last_addr = 0;
+	char d1[128], tn[128], un[128], extra[200], bt[160];
+	const struct probe *p;
+	size_t i;
+
+	netname(m, an->target_asn, tn, sizeof(tn));
+	for (h = 0; h < t->nhops; h++) {
+		r = hop_role(an, t, h, &addr);
+		if (r >= 0) {
+			last = h;
+			role = r;
+			last_addr = addr;
+		}
+	}
+	if (last == SIZE_MAX) {
+		v->outcome = OUT_NODATA;
+		v->reason = "silent";
+		snprintf(v->detail, sizeof(v->detail), "No probe was answered, "
+		    "not even by the first hop: the capture holds no evidence "
+		    "of where traffic goes.");
+		return;
+	}
+	/* Hidden hops and partial answers before the last answering hop. */
+	for (h = 0; h < last; h++) {
+		hop_counts(t, h, &sent, &answered);
+		if (answered == 0)
+			hidden++;
+		else if (answered < sent)
+			partial++;
+	}
+	extra[0] = '\0';
+	if (hidden > 0 && partial > 0)
+		snprintf(extra, sizeof(extra), " %zu earlier hop%s never "
+		    "answered and %zu answered only some probes while later "
+		    "hops answered: hidden or rate-limited routers, not where "
+		    "traffic dies.", hidden, hidden == 1 ? "" : "s", partial);
+	else if (hidden > 0)
+		snprintf(extra, sizeof(extra), " %zu earlier hop%s never "
+		    "answered while later hops did: hidden routers, not where "
+		    "traffic dies.", hidden, hidden == 1 ? "" : "s");
+	else if (partial > 0)
+		snprintf(extra, sizeof(extra), " %zu earlier hop%s answered "
+		    "only some probes while later hops answered all: rate "
+		    "limiting, not loss.", partial, partial == 1 ? "" : "s");
+	v->has_last = 1;
+	v->last_ttl = t->hops[last].ttl;
+	v->last_addr = last_addr;
+	describe(an, last_addr, d1, sizeof(d1));
+
+	if (t->stop == STOP_COMPLETED) {
+		v->outcome = OUT_REACHED;
+		v->where = WH_NONE;
+		v->reason = "reached";
+		hop_counts(t, last, &sent, &answered);
+		snprintf(v->detail, sizeof(v->detail), "The destination %s "
+		    "answered at hop %u (%zu of %zu probes).%s", d1,
+		    v->last_ttl, answered, sent, extra);
+		return;
+	}
+	v->outcome = OUT_DIED;
+	hop_counts(t, last, &sent, &answered);
+	v->rate_limited = answered < sent;
+	v->reason = "silent";
+	for (i = 0; i < t->hops[last].n; i++) {
+		p = &t->probes[t->hops[last].first + i];
+		if (p->rkind == RK_UNREACH) {
+			v->reason = "unreachable";
+			v->unreach_code = p->rcode;
+		}
+	}
+	if (t->stop == STOP_LOOP)
+		v->reason = "loop";
+
+	v->where = place(an, v->last_ttl, role);
+	/* An upstream router that may be its last before the target. */
+	if (v->where == WH_UPSTREAM && !an->has_handoff) {
+		char ip[LH_IP4_STRLEN];
+
+		lh_ip4_str(last_addr, ip, sizeof(ip));
+		for (i = 0; i < sizeof(published_last) / sizeof(published_last[0]);
+		    i++)
+			if (strcmp(ip, published_last[i].addr) == 0)
+				v->where = WH_HANDOFF;
+		if (v->where == WH_UPSTREAM) {
+			v->where = WH_NONE;	/* undecided */
+			v->cand[0] = WH_UPSTREAM;
+			v->cand[1] = WH_HANDOFF;
+		}
+	}
+
+	if (baseline != NULL) {
+		struct analysis *ba = analyze(baseline, m);
+		size_t bh, k, j;
+		int found = 0;
+
+		if (ba != NULL) {
+			v->used_baseline = 1;
+			/* The last answer's place in the baseline decides. */
+			for (bh = 0; bh < baseline->nhops && !found; bh++)
+				for (k = 0; k < baseline->hops[bh].n; k++) {
+					p = &baseline->probes[baseline->hops[bh].first + k];
+					if (p->rkind != RK_NONE && p->raddr == last_addr) {
+						r = hop_role(ba, baseline, bh, NULL);
+						v->where = place(ba,
+						    baseline->hops[bh].ttl, r);
+						if (v->where == WH_TARGET &&
+						    baseline->hops[bh].ttl ==
+						    ba->ho_in_ttl)
+							v->where = WH_HANDOFF;
+						v->cand[0] = v->cand[1] = WH_NONE;
+						found = 1;
+						break;
+					}
+				}
+			/* The first hop where today departs from the baseline. */
+			for (bh = 0; bh < baseline->nhops; bh++) {
+				uint32_t baddr = 0;
+				int same = 0, today_answered = 0;
+
+				if (hop_role(ba, baseline, bh, &baddr) < 0)
+					continue;
+				for (h = 0; h < t->nhops; h++) {
+					if (t->hops[h].ttl != baseline->hops[bh].ttl)
+						continue;
+					for (j = 0; j < t->hops[h].n; j++) {
+						p = &t->probes[t->hops[h].first + j];
+						if (p->rkind == RK_NONE)
+							continue;
+						today_answered = 1;
+						for (k = 0; k < baseline->hops[bh].n; k++)
+							if (baseline->probes[baseline->hops[bh].first + k].raddr == p->raddr &&
+							    baseline->probes[baseline->hops[bh].first + k].rkind != RK_NONE)
+								same = 1;
+					}
+				}
+				if (same)
+					continue;
+				(void)today_answered;
+				v->depart_ttl = baseline->hops[bh].ttl;
+				baseline_role_text(ba, baseline, baddr,
+				    baseline->hops[bh].ttl, m, bt, sizeof(bt));
+				break;
+			}
+			analysis_free(ba);
+		}
+	}
+
+	netname(m, an->ho_up_addr ? (analysis_annot(an, an->ho_up_addr) ?
+	    analysis_annot(an, an->ho_up_addr)->asn : 0) :
+	    (analysis_annot(an, last_addr) ? analysis_annot(an, last_addr)->asn
+	    : 0), un, sizeof(un));
+	{
+		char how[160], wh[200];
+
+		if (strcmp(v->reason, "unreachable") == 0)
+			snprintf(how, sizeof(how), "answered %s (ICMP code %u): "
+			    "traffic is refused there, loudly",
+			    unreach_text(v->unreach_code), v->unreach_code);
+		else if (strcmp(v->reason, "loop") == 0)
+			snprintf(how, sizeof(how), "is part of a routing loop");
+		else if (v->rate_limited)
+			snprintf(how, sizeof(how), "is the last to answer (%zu of "
+			    "%zu probes: rate limited or lossy), nothing answers "
+			    "beyond it", answered, sent);
+		else
+			snprintf(how, sizeof(how), "is the last to answer; nothing "
+			    "answers beyond it");
+		switch (v->where) {
+		case WH_TRANSIT:
+			snprintf(wh, sizeof(wh), "Traffic dies in transit, before "
+			    "the target's upstream");
+			break;
+		case WH_UPSTREAM:
+			snprintf(wh, sizeof(wh), "Traffic dies inside the upstream "
+			    "%s, before its handoff to %s", un, tn);
+			break;
+		case WH_HANDOFF:
+			snprintf(wh, sizeof(wh), "Traffic dies at the handoff into "
+			    "%s", tn);
+			break;
+		case WH_TARGET:
+			snprintf(wh, sizeof(wh), "Traffic dies inside %s", tn);
+			break;
+		default:
+			snprintf(wh, sizeof(wh), "Traffic dies in the upstream %s "
+			    "at or before its handoff to %s; the evidence cannot "
+			    "tell which without a baseline", un, tn);
+			break;
+		}
+		if (v->depart_ttl != 0)
+			snprintf(v->detail, sizeof(v->detail), "%s: it dies at "
+			    "hop %u, which in the baseline was %s; hop %u %s %s.%s",
+			    wh, v->depart_ttl, bt, v->last_ttl, d1, how, extra);
+		else
+			snprintf(v->detail, sizeof(v->detail), "%s: hop %u %s "
+			    "%s.%s", wh, v->last_ttl, d1, how, extra);
+	}
+}
+
+static struct analysis *
+analyze(const struct trace *t, const struct asmap *m)
+{
+	struct analysis *an = calloc(1, sizeof(*an));
+
+	if (an == NULL)
+		return NULL;
+	if (annotate(an, t, m) != 0) {
+		analysis_free(an);
+		return NULL;
+	}
+	find_networks(an, t, m);
+	assign_roles(an, t);
+	upstream_from_trace(an, t);
+	assign_roles(an, t);
+	find_handoff(an, t, m);
+	return an;
+}
+
+int
+analyze_trace(struct trace *t, const struct asmap *m,
+    const struct trace *baseline, char *err, size_t errlen)
+{
+	struct analysis *an = analyze(t, m);
+
+	if (an == NULL)
+		return lh_err(err, errlen, "out of memory");
+	verdict(an, t, m, baseline);
+	analysis_free(t->an);
+	t->an = an;
+	return 0;
+}
