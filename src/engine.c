@@ -35,6 +35,7 @@ struct session;
 
 struct pnode {
 	struct pnode	*next;
+	struct pnode	**pprev;	/* what points at this node */
 	uint64_t	 h;
 	struct session	*s;
 	uint32_t	 idx;		/* probe index in s->probes */
@@ -164,9 +165,14 @@ index_grow(struct index *ix)
 		return -1;
 	for (i = 0; i <= ix->mask; i++) {
 		for (p = ix->b[i]; p != NULL; p = next) {
+			struct pnode **head = &nb[p->h & (n - 1)];
+
 			next = p->next;
-			p->next = nb[p->h & (n - 1)];
-			nb[p->h & (n - 1)] = p;
+			p->next = *head;
+			if (*head != NULL)
+				(*head)->pprev = &p->next;
+			p->pprev = head;
+			*head = p;
 		}
 	}
 	free(ix->b);
@@ -201,6 +207,9 @@ index_add(struct engine *e, struct index *ix, uint64_t h, struct session *s,
 	p->s = s;
 	p->idx = idx;
 	p->next = ix->b[h & ix->mask];
+	if (p->next != NULL)
+		p->next->pprev = &p->next;
+	p->pprev = &ix->b[h & ix->mask];
 	ix->b[h & ix->mask] = p;
 	ix->count++;
 	*out = p;
@@ -210,17 +219,12 @@ index_add(struct engine *e, struct index *ix, uint64_t h, struct session *s,
 static void
 index_del(struct engine *e, struct index *ix, struct pnode *n)
 {
-	struct pnode **pp;
-
-	for (pp = &ix->b[n->h & ix->mask]; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == n) {
-			*pp = n->next;
-			ix->count--;
-			n->next = e->freelist;
-			e->freelist = n;
-			return;
-		}
-	}
+	*n->pprev = n->next;
+	if (n->next != NULL)
+		n->next->pprev = n->pprev;
+	ix->count--;
+	n->next = e->freelist;
+	e->freelist = n;
 }
 
 static void
@@ -768,28 +772,22 @@ count_orphan(struct engine *e, const struct pkt *p)
 
 /* ---- trace assembly ---- */
 
-static int
-cmp_ttl_time(const void *a, const void *b)
+/*
+ * Probes by TTL, each TTL in the order the capture holds them (which is
+ * send order): a stable counting sort, linear in the probes.
+ */
+static void
+sort_by_ttl(const struct probe *in, size_t n, struct probe *out)
 {
-	const struct probe *x = a, *y = b;
+	size_t count[257], i;
 
-	if (x->ttl != y->ttl)
-		return x->ttl < y->ttl ? -1 : 1;
-	if (x->tx_ns != y->tx_ns)
-		return x->tx_ns < y->tx_ns ? -1 : 1;
-	return 0;
-}
-
-static int
-cmp_flow(const void *a, const void *b)
-{
-	const struct probe *x = a, *y = b;
-	uint32_t fx = (uint32_t)x->sport << 16 | x->dport;
-	uint32_t fy = (uint32_t)y->sport << 16 | y->dport;
-
-	if (fx != fy)
-		return fx < fy ? -1 : 1;
-	return cmp_ttl_time(a, b);
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		count[in[i].ttl + 1]++;
+	for (i = 1; i < 257; i++)
+		count[i] += count[i - 1];
+	for (i = 0; i < n; i++)
+		out[count[in[i].ttl]++] = in[i];
 }
 
 static enum method
@@ -833,9 +831,8 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 		free(t);
 		return lh_err(err, errlen, "out of memory");
 	}
-	memcpy(t->probes, pr, n * sizeof(*pr));
+	sort_by_ttl(pr, n, t->probes);
 	t->nprobes = n;
-	qsort(t->probes, n, sizeof(*pr), cmp_ttl_time);
 	t->src = s->src;
 	t->dst = s->dst;
 	t->proto = s->proto;
@@ -883,41 +880,78 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 static int
 session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
 {
-	size_t i, start, flows = 0, multi = 0, nttl = 0;
-	int split;
+	struct flowslot {
+		uint32_t	key;
+		uint32_t	order;		/* 1-based, 0 = empty */
+		uint8_t		ttl;
+		uint8_t		multi;		/* probes at several TTLs */
+	} *tab;
+	uint32_t *fidx, key, nflows = 0, multi = 0;
+	size_t size = 16, i, j, start;
+	struct probe *sorted;
+	size_t *count;
+	int rc;
 
 	if (s->n == 0)
 		return 0;
 	if (s->proto == P_ICMP)
 		return emit_trace(e, s, s->probes, s->n, 1, err, errlen);
-	qsort(s->probes, s->n, sizeof(*s->probes), cmp_flow);
+	while (size < 2 * (size_t)s->n)
+		size *= 2;
+	tab = calloc(size, sizeof(*tab));
+	fidx = malloc(s->n * sizeof(*fidx));
+	if (tab == NULL || fidx == NULL) {
+		free(tab);
+		free(fidx);
+		return lh_err(err, errlen, "out of memory");
+	}
 	for (i = 0; i < s->n; i++) {
-		int newflow = i == 0 || s->probes[i].sport != s->probes[i - 1].sport ||
-		    s->probes[i].dport != s->probes[i - 1].dport;
-
-		if (newflow) {
-			if (nttl >= 2)
-				multi++;
-			flows++;
-			nttl = 1;
-		} else if (s->probes[i].ttl != s->probes[i - 1].ttl)
-			nttl++;
+		key = (uint32_t)s->probes[i].sport << 16 | s->probes[i].dport;
+		for (j = mix64(key) & (size - 1); tab[j].order != 0 &&
+		    tab[j].key != key; j = (j + 1) & (size - 1))
+			;
+		if (tab[j].order == 0) {
+			tab[j].key = key;
+			tab[j].order = ++nflows;
+			tab[j].ttl = s->probes[i].ttl;
+		} else if (tab[j].ttl != s->probes[i].ttl && !tab[j].multi) {
+			tab[j].multi = 1;
+			multi++;
+		}
+		fidx[i] = tab[j].order - 1;
 	}
-	if (nttl >= 2)
-		multi++;
-	split = flows >= 2 && flows <= MAX_FLOWS_SPLIT && multi == flows;
-	if (!split)
+	free(tab);
+	if (nflows < 2 || nflows > MAX_FLOWS_SPLIT || multi != nflows) {
+		free(fidx);
 		return emit_trace(e, s, s->probes, s->n, 1, err, errlen);
-	for (start = 0, i = 1; i <= s->n; i++) {
-		if (i < s->n && s->probes[i].sport == s->probes[start].sport &&
-		    s->probes[i].dport == s->probes[start].dport)
-			continue;
-		if (emit_trace(e, s, s->probes + start, i - start, start == 0,
-		    err, errlen) != 0)
-			return -1;
-		start = i;
 	}
-	return 0;
+	/* Several Paris flows: one trace each, in order of first appearance. */
+	sorted = malloc(s->n * sizeof(*sorted));
+	count = calloc(nflows + 1, sizeof(*count));
+	if (sorted == NULL || count == NULL) {
+		free(sorted);
+		free(count);
+		free(fidx);
+		return lh_err(err, errlen, "out of memory");
+	}
+	for (i = 0; i < s->n; i++)
+		count[fidx[i] + 1]++;
+	for (i = 1; i <= nflows; i++)
+		count[i] += count[i - 1];
+	for (i = 0; i < s->n; i++)
+		sorted[count[fidx[i]]++] = s->probes[i];
+	free(fidx);
+	rc = 0;
+	for (start = 0, i = 0; i < nflows && rc == 0; i++) {
+		size_t end = count[i];
+
+		rc = emit_trace(e, s, sorted + start, end - start, start == 0,
+		    err, errlen);
+		start = end;
+	}
+	free(count);
+	free(sorted);
+	return rc;
 }
 
 /* Close idle sessions and emit, in promotion order, every closed one. */

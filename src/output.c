@@ -79,6 +79,60 @@ text_flow(FILE *fp, const struct trace *t)
 		fprintf(fp, ", ports %u > %u", t->flow_sport, t->flow_dport);
 }
 
+/* A line being built; flushed early when a hop has very many probes. */
+struct lbuf {
+	char	b[2048];
+	size_t	n;
+};
+
+#define LB_ROOM	256	/* the most one probe's text can take */
+
+static void
+lb_str(struct lbuf *lb, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > sizeof(lb->b) - lb->n)
+		n = sizeof(lb->b) - lb->n;
+	memcpy(lb->b + lb->n, s, n);
+	lb->n += n;
+}
+
+static void
+lb_u64(struct lbuf *lb, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (sizeof(tmp) - i <= sizeof(lb->b) - lb->n) {
+		memcpy(lb->b + lb->n, tmp + i, sizeof(tmp) - i);
+		lb->n += sizeof(tmp) - i;
+	}
+}
+
+/* Three digits with leading zeros (v < 1000). */
+static void
+lb_u64_3(struct lbuf *lb, unsigned v)
+{
+	char tmp[4] = { (char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10),
+	    (char)('0' + v % 10), '\0' };
+
+	lb_str(lb, tmp);
+}
+
+static void
+lb_room(struct lbuf *lb, FILE *fp)
+{
+	if (sizeof(lb->b) - lb->n < LB_ROOM) {
+		fwrite(lb->b, 1, lb->n, fp);
+		lb->n = 0;
+	}
+}
+
 /* Consecutive hops in one network, e.g. "3-4 AS4837 CHINA169-BACKBONE". */
 static void
 text_bands(FILE *fp, const struct trace *t)
@@ -160,6 +214,7 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	size_t h, i, k;
 	uint32_t shown;
 	int any;
+	struct lbuf lb;
 
 	w->ntraces++;
 	if (w->ntraces > 1)
@@ -173,49 +228,70 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	for (h = 0; h < t->nhops; h++) {
 		const struct hop *hp = &t->hops[h];
 
-		fprintf(fp, "%2u ", hp->ttl);
+		/* The hot loop of a replay: formatted by hand, one write a line. */
+		lb.n = 0;
+		if (hp->ttl < 10)
+			lb_str(&lb, " ");
+		lb_u64(&lb, hp->ttl);
+		lb_str(&lb, " ");
 		shown = 0;
 		any = 0;
 		for (i = 0; i < hp->n; i++) {
 			const struct probe *p = &t->probes[hp->first + i];
 
+			lb_room(&lb, fp);
 			if (p->rkind == RK_NONE) {
-				fputs(" *", fp);
+				lb_str(&lb, " *");
 				continue;
 			}
 			if (!any || p->raddr != shown) {
 				const struct annot *an =
 				    analysis_annot(t->an, p->raddr);
 
-				fprintf(fp, " %s", lh_ip4_str(p->raddr, a,
-				    sizeof(a)));
-				if (an != NULL && an->asn != 0)
-					fprintf(fp, " [AS%u]", an->asn);
-				for (k = 0; k < p->nmpls; k++)
-					fprintf(fp, " <MPLS:L=%" PRIu32
-					    ",E=%" PRIu32 ",S=%" PRIu32
-					    ",T=%" PRIu32 ">",
-					    p->mpls[k] >> 12,
-					    (p->mpls[k] >> 9) & 7,
-					    (p->mpls[k] >> 8) & 1,
-					    p->mpls[k] & 0xff);
+				lb_str(&lb, " ");
+				lb_str(&lb, lh_ip4_str(p->raddr, a, sizeof(a)));
+				if (an != NULL && an->asn != 0) {
+					lb_str(&lb, " [AS");
+					lb_u64(&lb, an->asn);
+					lb_str(&lb, "]");
+				}
+				for (k = 0; k < p->nmpls; k++) {
+					lb_str(&lb, " <MPLS:L=");
+					lb_u64(&lb, p->mpls[k] >> 12);
+					lb_str(&lb, ",E=");
+					lb_u64(&lb, (p->mpls[k] >> 9) & 7);
+					lb_str(&lb, ",S=");
+					lb_u64(&lb, (p->mpls[k] >> 8) & 1);
+					lb_str(&lb, ",T=");
+					lb_u64(&lb, p->mpls[k] & 0xff);
+					lb_str(&lb, ">");
+				}
 				shown = p->raddr;
 				any = 1;
 			}
-			/* Integer formatting: same digits as %.3f, much cheaper. */
-			fprintf(fp, "  %" PRId64 ".%03d ms", rtt_us(p) / 1000,
-			    (int)(rtt_us(p) % 1000));
+			/* The digits of %.3f, from whole microseconds. */
+			lb_str(&lb, "  ");
+			lb_u64(&lb, (uint64_t)(rtt_us(p) / 1000));
+			lb_str(&lb, ".");
+			lb_u64_3(&lb, (unsigned)(rtt_us(p) % 1000));
+			lb_str(&lb, " ms");
 			mark = reply_mark(p, mb, sizeof(mb));
-			if (*mark)
-				fprintf(fp, " %s", mark);
+			if (*mark) {
+				lb_str(&lb, " ");
+				lb_str(&lb, mark);
+			}
 			if (p->late)
-				fputs(" (late)", fp);
+				lb_str(&lb, " (late)");
 			if (p->nat)
-				fputs(" (nat)", fp);
-			if (p->dups)
-				fprintf(fp, " (dup x%u)", p->dups);
+				lb_str(&lb, " (nat)");
+			if (p->dups) {
+				lb_str(&lb, " (dup x");
+				lb_u64(&lb, p->dups);
+				lb_str(&lb, ")");
+			}
 		}
-		fputc('\n', fp);
+		lb_str(&lb, "\n");
+		fwrite(lb.b, 1, lb.n, fp);
 	}
 	fprintf(fp, "   stop: %s; %zu probes, %" PRIu64 " answered",
 	    stop_name(t->stop), t->nprobes, t->replies);
