@@ -597,14 +597,14 @@ static const struct dcase icmp_cases[] = {
 	{ .name = "quoted ip header with ihl 4", .linktype = DLT_EN10MB, .hex =
 	  ETH_IN "08 00 "
 	  "45 00 00 38 4c 2a 00 00 ff 01 83 5b c6 33 64 01 c0 00 02 0a "
-	  "0b 00 e8 52 00 00 00 00 "
+	  "0b 00 e9 52 00 00 00 00 "
 	  "44 00 00 3c 5a 01 00 00 01 11 61 9c c0 00 02 0a cb 00 71 09 "	/* IHL 4 */
 	  "b2 6e 82 9a 00 28 d7 7b ",
 	  .st = DEC_BAD },
 	{ .name = "quote that is not ipv4", .linktype = DLT_EN10MB, .hex =
 	  ETH_IN "08 00 "
 	  "45 00 00 38 4c 2a 00 00 ff 01 83 5b c6 33 64 01 c0 00 02 0a "
-	  "0b 00 e8 52 00 00 00 00 "
+	  "0b 00 c8 52 00 00 00 00 "
 	  "65 00 00 3c 5a 01 00 00 01 11 61 9c c0 00 02 0a cb 00 71 09 "	/* version 6 */
 	  "b2 6e 82 9a 00 28 d7 7b ",
 	  .st = DEC_BAD },
