@@ -36,6 +36,8 @@ struct annot {
 	char		*org;
 	char		 cc[3];
 	char		*note;		/* address-space note, or NULL */
+	char		*name;		/* reverse DNS name, or NULL */
+	uint8_t		 hinted;	/* asn/flags came from the name's hint */
 };
 
 enum outcome { OUT_REACHED, OUT_DIED, OUT_NODATA };
@@ -58,6 +60,7 @@ struct verdict {
 
 struct analysis {
 	uint32_t	 target_asn;
+	int		 target_nk;	/* the destination is inside North Korea */
 	uint32_t	 upstreams[AN_MAX_UPSTREAMS];
 	size_t		 nupstreams;
 	const char	*upstream_source;	/* "bgp", "embedded", "trace" */
@@ -75,12 +78,27 @@ struct analysis {
 };
 
 /*
- * Analyse t against the AS data m (and a healthy baseline trace to the
- * same target, or NULL); the result is attached as t->an.  -1 with err on
- * allocation failure only.
+ * Reverse DNS for the analysis, supplied by the caller (the library does
+ * no network I/O itself): fill buf with addr's name and return 0, or -1.
  */
-int analyze_trace(struct trace *t, const struct asmap *m,
-    const struct trace *baseline, char *err, size_t errlen);
+typedef int (*analysis_resolve_fn)(void *arg, uint32_t addr, char *buf,
+    size_t buflen);
+
+struct analysis_opts {
+	const struct asmap	*map;
+	const struct trace	*baseline;	/* healthy trace, or NULL */
+	analysis_resolve_fn	 resolve;	/* NULL: no names */
+	void			*resolve_arg;
+};
+
+/*
+ * Analyse t against the AS data (and a healthy baseline trace to the same
+ * target); the result is attached as t->an.  A hostname hint (a name under
+ * .transtelecom.net, .ip.rostelecom.ru, .kp) fills in what the AS data
+ * lacks.  -1 with err on allocation failure only.
+ */
+int analyze_trace(struct trace *t, const struct analysis_opts *o, char *err,
+    size_t errlen);
 
 void analysis_free(struct analysis *an);
 

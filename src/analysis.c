@@ -114,6 +114,7 @@ analysis_free(struct analysis *an)
 		free(an->annots[i].as_name);
 		free(an->annots[i].org);
 		free(an->annots[i].note);
+		free(an->annots[i].name);
 	}
 	free(an->annots);
 	free(an);
@@ -146,6 +147,9 @@ role_of(const struct analysis *an, const struct trace *t, const struct annot *a)
 	if (a->flags & (ASMAP_F_PRIVATE | ASMAP_F_RESERVED))
 		return ROLE_PRIVATE;
 	if (an->target_asn != 0 && a->asn == an->target_asn)
+		return ROLE_TARGET;
+	/* A .kp name inside a target that is North Korea's. */
+	if ((a->flags & ASMAP_F_NK_INSIDE) && an->target_nk)
 		return ROLE_TARGET;
 	if (is_upstream(an, a->asn))
 		return ROLE_UPSTREAM;
@@ -229,10 +233,39 @@ dupstr(const char *s)
 	return strdup(s != NULL ? s : "");
 }
 
+/* A reverse DNS name and what its hint says, where the AS data is silent. */
+static int
+name_hint(struct annot *a, const struct analysis_opts *o)
+{
+	char name[256];
+	uint32_t asn = 0;
+	uint16_t flags = 0;
+
+	if (o->resolve == NULL || o->resolve(o->resolve_arg, a->addr, name,
+	    sizeof(name)) != 0)
+		return 0;
+	name[sizeof(name) - 1] = '\0';
+	if ((a->name = strdup(name)) == NULL)
+		return -1;
+	if (asmap_hostname_hint(name, &asn, &flags) != 1)
+		return 0;
+	if (a->asn == 0 && asn != 0) {
+		a->asn = asn;
+		a->hinted = 1;
+	}
+	if ((flags & ~a->flags) != 0) {
+		a->flags |= flags;
+		a->hinted = 1;
+	}
+	return 0;
+}
+
 /* Annotate every responding address (sorted, unique). */
 static int
-annotate(struct analysis *an, const struct trace *t, const struct asmap *m)
+annotate(struct analysis *an, const struct trace *t,
+    const struct analysis_opts *o)
 {
+	const struct asmap *m = o->map;
 	uint32_t *addrs;
 	size_t i, n = 0;
 	struct asmap_result r;
@@ -275,9 +308,22 @@ annotate(struct analysis *an, const struct trace *t, const struct asmap *m)
 		}
 		a->note = r.note != NULL ? strdup(r.note) : NULL;
 		if (a->as_name == NULL || a->org == NULL ||
-		    (r.note != NULL && a->note == NULL)) {
+		    (r.note != NULL && a->note == NULL) ||
+		    name_hint(a, o) != 0) {
 			free(addrs);
 			return -1;
+		}
+		if (a->hinted && a->as_name[0] == '\0' &&
+		    asmap_asinfo(m, a->asn, &ai) == 1) {
+			free(a->as_name);
+			free(a->org);
+			a->as_name = dupstr(ai.name);
+			a->org = dupstr(ai.org);
+			memcpy(a->cc, ai.country, sizeof(a->cc));
+			if (a->as_name == NULL || a->org == NULL) {
+				free(addrs);
+				return -1;
+			}
 		}
 	}
 	free(addrs);
@@ -294,6 +340,7 @@ find_networks(struct analysis *an, const struct trace *t, const struct asmap *m)
 	memset(&r, 0, sizeof(r));
 	(void)asmap_lookup(m, t->dst, &r);
 	an->target_asn = r.asn;
+	an->target_nk = (r.flags & ASMAP_F_NK_INSIDE) != 0;
 	if (r.nupstreams > 0 && r.source == ASMAP_SRC_BGPDUMP) {
 		for (i = 0; i < r.nupstreams; i++)
 			add_upstream(an, r.upstreams[i]);
@@ -463,7 +510,8 @@ place(const struct analysis *an, int ttl, int role)
 	return WH_TRANSIT;
 }
 
-static struct analysis *analyze(const struct trace *t, const struct asmap *m);
+static struct analysis *analyze(const struct trace *t,
+    const struct analysis_opts *o);
 
 /* Describe what a baseline hop was, e.g. "North Korea's border router". */
 static void
@@ -493,9 +541,11 @@ baseline_role_text(const struct analysis *ba, const struct trace *b,
 }
 
 static void
-verdict(struct analysis *an, const struct trace *t, const struct asmap *m,
-    const struct trace *baseline)
+verdict(struct analysis *an, const struct trace *t,
+    const struct analysis_opts *o)
 {
+	const struct asmap *m = o->map;
+	const struct trace *baseline = o->baseline;
 	struct verdict *v = &an->v;
 	size_t h, sent, answered, last = SIZE_MAX, hidden = 0, partial = 0;
 	int role = -1, r;
@@ -590,7 +640,11 @@ verdict(struct analysis *an, const struct trace *t, const struct asmap *m,
 	}
 
 	if (baseline != NULL) {
-		struct analysis *ba = analyze(baseline, m);
+		struct analysis_opts bo = *o;
+		struct analysis *ba;
+
+		bo.baseline = NULL;
+		ba = analyze(baseline, &bo);
 		size_t bh, k, j;
 		int found = 0;
 
@@ -699,13 +753,14 @@ verdict(struct analysis *an, const struct trace *t, const struct asmap *m,
 }
 
 static struct analysis *
-analyze(const struct trace *t, const struct asmap *m)
+analyze(const struct trace *t, const struct analysis_opts *o)
 {
+	const struct asmap *m = o->map;
 	struct analysis *an = calloc(1, sizeof(*an));
 
 	if (an == NULL)
 		return NULL;
-	if (annotate(an, t, m) != 0) {
+	if (annotate(an, t, o) != 0) {
 		analysis_free(an);
 		return NULL;
 	}
@@ -718,14 +773,14 @@ analyze(const struct trace *t, const struct asmap *m)
 }
 
 int
-analyze_trace(struct trace *t, const struct asmap *m,
-    const struct trace *baseline, char *err, size_t errlen)
+analyze_trace(struct trace *t, const struct analysis_opts *o, char *err,
+    size_t errlen)
 {
-	struct analysis *an = analyze(t, m);
+	struct analysis *an = analyze(t, o);
 
 	if (an == NULL)
 		return lh_err(err, errlen, "out of memory");
-	verdict(an, t, m, baseline);
+	verdict(an, t, o);
 	analysis_free(t->an);
 	t->an = an;
 	return 0;

@@ -66,7 +66,8 @@ usage(FILE *fp)
 "      --no-save         do not save the capture\n"
 "      --dry-run         write the probes to the capture file instead of\n"
 "                        sending them (no privileges needed)\n"
-"  -F, -o, -n            as for replay\n"
+"  -n                    no reverse DNS (trace looks names up by default)\n"
+"  -F, -o, --asmap, --baseline  as for replay\n"
 "\n"
 "Replay options:\n"
 "  -F, --format FMT      output format: text (default) or json\n"
@@ -79,7 +80,14 @@ usage(FILE *fp)
 "                        time (1-3600, default %lld)\n"
 "      --late SEC        replies slower than this are marked late\n"
 "                        (0.001-3600, default %lld)\n"
-"  -n                    numeric output (replay never looks up names)\n"
+"      --asmap [FMT:]FILE  routing data over the embedded defaults: CAIDA\n"
+"                        pfx2as, bgpdump -m, iptoasn TSV or CAIDA as2org\n"
+"                        (FMT pfx2as|bgpdump|iptoasn|as2org; default:\n"
+"                        detected); repeatable, later files win\n"
+"      --baseline FILE   an earlier capture of a healthy trace to the same\n"
+"                        target: verdicts name where today departs from it\n"
+"      --names           reverse DNS for responders (sends each address to\n"
+"                        your resolver); -n turns it off\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 3 unreadable or\n"
 "malformed input, 4 input damaged part way (results up to the damage),\n"
@@ -190,11 +198,49 @@ struct anctx {
 	struct asmap	 *map;
 	struct trace	**base;
 	size_t		  nbase;
+	int		  names;	/* reverse DNS for responders */
+	struct namecache *cache;
 };
+
+/* Reverse DNS answers, one lookup per address per run. */
+struct namecache {
+	uint32_t	 addr;
+	char		*name;		/* NULL: no name */
+	struct namecache *next;
+};
+
+static int
+resolve_cb(void *arg, uint32_t addr, char *buf, size_t buflen)
+{
+	struct anctx *ax = arg;
+	struct namecache *c;
+	struct sockaddr_in sin;
+
+	for (c = ax->cache; c != NULL; c = c->next)
+		if (c->addr == addr)
+			break;
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return -1;
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(addr);
+		c->addr = addr;
+		if (getnameinfo((struct sockaddr *)&sin, sizeof(sin), buf,
+		    (socklen_t)buflen, NULL, 0, NI_NAMEREQD) == 0)
+			c->name = strdup(buf);
+		c->next = ax->cache;
+		ax->cache = c;
+	}
+	if (c->name == NULL)
+		return -1;
+	snprintf(buf, buflen, "%s", c->name);
+	return 0;
+}
 
 struct emit_ctx {
 	struct writer		*w;
-	const struct anctx	*ax;
+	struct anctx		*ax;
 };
 
 /* The baseline trace for t: same destination, the same method if any. */
@@ -220,9 +266,16 @@ emit_cb(void *arg, struct trace *t, char *err, size_t errlen)
 	struct emit_ctx *ec = arg;
 	int rc = 0;
 
-	if (ec->ax != NULL && ec->ax->map != NULL)
-		rc = analyze_trace(t, ec->ax->map, baseline_for(ec->ax, t),
-		    err, errlen);
+	if (ec->ax != NULL && ec->ax->map != NULL) {
+		struct analysis_opts ao = {
+			.map = ec->ax->map,
+			.baseline = baseline_for(ec->ax, t),
+			.resolve = ec->ax->names ? resolve_cb : NULL,
+			.resolve_arg = ec->ax,
+		};
+
+		rc = analyze_trace(t, &ao, err, errlen);
+	}
 	if (rc == 0)
 		rc = ec->w->ops->trace(ec->w, t, err, errlen);
 
@@ -243,7 +296,13 @@ static void
 anctx_free(struct anctx *ax)
 {
 	size_t i;
+	struct namecache *c, *next;
 
+	for (c = ax->cache; c != NULL; c = next) {
+		next = c->next;
+		free(c->name);
+		free(c);
+	}
 	for (i = 0; i < ax->nbase; i++)
 		trace_free(ax->base[i]);
 	free(ax->base);
@@ -345,7 +404,7 @@ format_from_name(const char *path)
 /* Replay one open capture into w.  Returns an exit code. */
 static int
 replay_one(struct capfile *cf, const char *path, struct engine_opts *eo,
-    struct writer *w, const struct anctx *ax)
+    struct writer *w, struct anctx *ax)
 {
 	struct emit_ctx ec = { .w = w, .ax = ax };
 	struct engine *e;
@@ -404,12 +463,14 @@ cmd_replay(int argc, char **argv)
 		{ "late",	required_argument, NULL, 'L' },
 		{ "asmap",	required_argument, NULL, 'A' },
 		{ "baseline",	required_argument, NULL, 'B' },
+		{ "names",	no_argument,	   NULL, 'R' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct engine_opts eo;
 	struct sink sk;
 	struct anctx ax;
+	int names = 0;
 	struct capfile **cfs = NULL;
 	const char *format = NULL, *outpath = NULL, *baseline = NULL;
 	const char *asmaps[16];
@@ -455,7 +516,11 @@ cmd_replay(int argc, char **argv)
 		case 'B':
 			baseline = optarg;
 			break;
+		case 'R':
+			names = 1;
+			break;
 		case 'n':
+			names = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -479,6 +544,7 @@ cmd_replay(int argc, char **argv)
 		anctx_free(&ax);
 		return LH_EXIT_FAIL;
 	}
+	ax.names = names;
 	for (i = 0; i < nasmaps; i++)
 		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
 			warnx_("%s", err);
@@ -590,10 +656,16 @@ cmd_trace(int argc, char **argv)
 		{ "dry-run",	no_argument,	   NULL, O_DRYRUN },
 		{ "format",	required_argument, NULL, 'F' },
 		{ "output",	required_argument, NULL, 'o' },
+		{ "asmap",	required_argument, NULL, 'A' },
+		{ "baseline",	required_argument, NULL, 'B' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct live_opts lo;
+	struct anctx ax;
+	struct engine_opts beo;
+	const char *asmaps[16], *baseline = NULL;
+	int nasmaps = 0, names = 1, i;
 	struct live_result lr;
 	struct live *lv;
 	struct sink sk;
@@ -703,7 +775,19 @@ cmd_trace(int argc, char **argv)
 		case 'o':
 			outpath = optarg;
 			break;
+		case 'A':
+			if (nasmaps == (int)(sizeof(asmaps) / sizeof(asmaps[0]))) {
+				snprintf(err, sizeof(err), "--asmap: at most %zu "
+				    "files", sizeof(asmaps) / sizeof(asmaps[0]));
+				goto usage_err;
+			}
+			asmaps[nasmaps++] = optarg;
+			break;
+		case 'B':
+			baseline = optarg;
+			break;
 		case 'n':
+			names = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -760,13 +844,38 @@ cmd_trace(int argc, char **argv)
 		warnx_("%s", err);
 		return ex;
 	}
+	/* The AS data and the baseline: parsed only after the drop. */
+	if (anctx_init(&ax, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		anctx_free(&ax);
+		live_close(lv);
+		return LH_EXIT_FAIL;
+	}
+	ax.names = names;
+	for (i = 0; i < nasmaps; i++)
+		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			anctx_free(&ax);
+			live_close(lv);
+			return LH_EXIT_INPUT;
+		}
+	engine_opts_default(&beo);
+	if (baseline != NULL &&
+	    anctx_baseline(&ax, baseline, &beo, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		anctx_free(&ax);
+		live_close(lv);
+		return LH_EXIT_INPUT;
+	}
 	ex = LH_EXIT_OK;
 	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		live_close(lv);
+		anctx_free(&ax);
 		return sink_close(&sk, LH_EXIT_FAIL);
 	}
 	ec.w = &sk.w;
+	ec.ax = &ax;
 	if (live_run(lv, emit_cb, &ec, &lr, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		ex = LH_EXIT_NET;
@@ -786,6 +895,7 @@ cmd_trace(int argc, char **argv)
 		fprintf(stderr, "%s: %llu probes sent on %s; capture saved to "
 		    "%s\n", progname, (unsigned long long)lr.sent, lr.ifname,
 		    write_path);
+	anctx_free(&ax);
 	return sink_close(&sk, ex);
 usage_err:
 	warnx_("%s", err);

@@ -249,7 +249,13 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 				    analysis_annot(t->an, p->raddr);
 
 				lb_str(&lb, " ");
+				if (an != NULL && an->name != NULL) {
+					lb_str(&lb, an->name);
+					lb_str(&lb, " (");
+				}
 				lb_str(&lb, lh_ip4_str(p->raddr, a, sizeof(a)));
+				if (an != NULL && an->name != NULL)
+					lb_str(&lb, ")");
 				if (an != NULL && an->asn != 0) {
 					lb_str(&lb, " [AS");
 					lb_u64(&lb, an->asn);
@@ -512,7 +518,11 @@ json_analysis(json_t *o, const struct trace *t)
 			break;
 		}
 		rc |= set_new(n, "addr", json_addr(x->addr));
+		if (x->name != NULL)
+			rc |= set_new(n, "name", json_string(x->name));
 		rc |= set_new(n, "asn", x->asn ? json_integer(x->asn) : json_null());
+		if (x->hinted)
+			rc |= set_new(n, "from_name_hint", json_true());
 		rc |= set_new(n, "as_name", json_string(x->as_name));
 		rc |= set_new(n, "org", json_string(x->org));
 		rc |= set_new(n, "country", json_string(x->cc));
