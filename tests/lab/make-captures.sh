@@ -37,6 +37,7 @@ mkdir -p "$out"
 T=$LAB_NKT
 TOOL_TIMEOUT=60
 EMU=(python3 -u "$here/tracert-emulate.py")
+LAST_RC=0
 
 # wanted NAME: NAME matches the NAME-GLOB argument.
 wanted() {
@@ -45,14 +46,14 @@ wanted() {
 	return 1
 }
 
-# capture NAME SCENARIO CMD...: one capture, files NAME.pcap and NAME.out.
-capture() {
+# capture_once NAME SCENARIO CMD...: one run; false when tcpdump lost packets.
+capture_once() {
 	local name=$1 scn=$2; shift 2
-	wanted "$name" || return 0
 	lab_scenario "$scn"
 	local pcap=$tmp/$name.pcap txt=$tmp/$name.out err=$tmp/$name.tcpdump
+	rm -rf "$tmp/run-$name" "$pcap" "$txt" "$err"
 	mkdir -p "$tmp/run-$name"
-	lab_bg vp timeout 120 tcpdump -i "$LAB_VP_IF" -n -U --immediate-mode -Z root -w "$pcap" 2>"$err"
+	lab_bg vp timeout 120 tcpdump -i "$LAB_VP_IF" -n -U --immediate-mode -s 1600 -B 8192 -Z root -w "$pcap" 2>"$err"
 	local dump=$LAB_LASTPID
 	for _ in $(seq 100); do
 		grep -q "listening on" "$err" 2>/dev/null && break
@@ -62,16 +63,49 @@ capture() {
 	local rc=0
 	(cd "$tmp/run-$name" && lab_exec vp timeout "$TOOL_TIMEOUT" \
 		stdbuf -oL -eL "$@" >"$txt" 2>&1) || rc=$?
-	sleep 0.5                       # late replies
+	# late replies, and a busy machine: stop tcpdump only once its file has
+	# stopped growing (at least 0.5 s, at most 10 s)
+	local size=-1 now
+	for _ in $(seq 20); do
+		sleep 0.5
+		now=$(wc -c <"$pcap" 2>/dev/null || echo 0)
+		[ "$now" = "$size" ] && break
+		size=$now
+	done
 	kill -TERM "$dump" 2>/dev/null || true
 	wait "$dump" 2>/dev/null || true
 	[ "$rc" -ne 124 ] || echo "make-captures.sh: $name: tool timed out" >&2
-	cp "$pcap" "$out/$name.pcap"
-	cp "$txt" "$out/$name.out"
+	LAST_RC=$rc
+	# tcpdump's own count: every packet the filter received must be written
+	local got recv drop
+	got=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$err")
+	recv=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter.*/\1/p' "$err")
+	drop=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err")
+	if [ -z "$got" ] || [ "$got" != "$recv" ] || [ "${drop:-1}" != 0 ]; then
+		echo "make-captures.sh: $name: tcpdump wrote ${got:-?} of ${recv:-?} packets, ${drop:-?} dropped" >&2
+		return 1
+	fi
+	return 0
+}
+
+# capture NAME SCENARIO CMD...: files NAME.pcap and NAME.out (and NAME.json
+# when the tool wrote trace.json); rerun, at most 3 times, if tcpdump lost
+# packets.
+capture() {
+	local name=$1
+	wanted "$name" || return 0
+	local try
+	for try in 1 2 3; do
+		capture_once "$@" && break
+		[ "$try" -lt 3 ] || echo "make-captures.sh: $name: keeping an incomplete capture" >&2
+	done
+	cp "$tmp/$name.pcap" "$out/$name.pcap"
+	cp "$tmp/$name.out" "$out/$name.out"
+	rm -f "$out/$name.json"
 	if [ -f "$tmp/run-$name/trace.json" ]; then
 		cp "$tmp/run-$name/trace.json" "$out/$name.json"
 	fi
-	printf '%-44s rc=%-3s %6s bytes\n' "$name" "$rc" "$(wc -c <"$out/$name.pcap")"
+	printf '%-44s rc=%-3s %6s bytes\n' "$name" "$LAST_RC" "$(wc -c <"$out/$name.pcap")"
 }
 
 lab_build
