@@ -1028,7 +1028,7 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	if (p->ts_ns > e->now)
 		e->now = p->ts_ns;
 	/* Probes whose window has passed cannot take this packet as a reply. */
-	expire(e, e->now - e->o.window_ns, 0);
+	expire(e, ts_sub(e->now, e->o.window_ns), 0);
 	memset(&r, 0, sizeof(r));
 	r.p = p;
 	switch (p->kind) {
