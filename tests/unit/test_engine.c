@@ -1104,6 +1104,10 @@ test_extreme_timestamps(void **state)
 	int i;
 
 	start(f);
+	/* the first packet at the very start of time */
+	pb_udp(&pr[0], ipf(ME, DNS, 64, 1), 53001, 53, 30);
+	feed(f, INT64_MIN, &pr[0]);
+	feed(f, INT64_MIN + 1, &pr[0]);
 	/* probes far in the past, their answers far in the future */
 	for (i = 0; i < 3; i++) {
 		pb_udp(&pr[i], ipf(ME, DST, (uint8_t)(i + 1),
@@ -1124,6 +1128,77 @@ test_extreme_timestamps(void **state)
 	assert_true(f->s.n >= 1);
 	assert_int_equal(f->s.t[0]->dst, DST);
 	assert_int_equal(hop_probe(f->s.t[0], 0, 0)->raddr, R1);
+}
+
+/* ---- growth of the indexes, the pending FIFO and the session hash ---- */
+
+struct growth {
+	size_t		traces, probes, answered;
+};
+
+static int
+growth_emit(void *arg, struct trace *t, char *err, size_t errlen)
+{
+	struct growth *g = arg;
+	size_t i;
+
+	(void)err;
+	(void)errlen;
+	g->traces++;
+	g->probes += t->nprobes;
+	for (i = 0; i < t->nprobes; i++)
+		if (t->probes[i].rkind == RK_TIME_EXCEEDED &&
+		    t->probes[i].raddr == PB_A(198, 51, 100, t->probes[i].ttl))
+			g->answered++;
+	trace_free(t);
+	return 0;
+}
+
+/*
+ * 600 probes, expired; then 300 traces of 5 probes each, all pending at
+ * once: the FIFO wraps and grows, both indexes and the session hash grow,
+ * and every reply still finds its probe.
+ */
+static void
+test_growth(void **state)
+{
+	struct fx *f = *state;
+	struct growth g = { 0, 0, 0 };
+	struct pb pr, r;
+	int64_t ts = T0;
+	int i, k;
+
+	f->o.window_ns = 2000 * MS;
+	f->e = engine_new(&f->o, growth_emit, &g, f->err, sizeof(f->err));
+	assert_non_null(f->e);
+	for (i = 0; i < 600; i++) {
+		pb_udp(&pr, ipf(ME, PB_A(10, 9, i >> 8, i & 0xff),
+		    (uint8_t)(i % 3 + 1), (uint16_t)i), 45678,
+		    (uint16_t)(33434 + i), 8);
+		feed(f, ts += US, &pr);
+	}
+	ts += 3000 * MS;
+	for (k = 0; k < 5; k++)
+		for (i = 0; i < 300; i++) {
+			pb_udp(&pr, ipf(ME, PB_A(10, 1, i >> 8, i & 0xff),
+			    (uint8_t)(k + 1), (uint16_t)(i * 5 + k)), 45678,
+			    (uint16_t)(33434 + k), 8);
+			feed(f, ts += US, &pr);
+		}
+	for (k = 0; k < 5; k++)
+		for (i = 0; i < 300; i++) {
+			pb_udp(&pr, ipf(ME, PB_A(10, 1, i >> 8, i & 0xff),
+			    (uint8_t)(k + 1), (uint16_t)(i * 5 + k)), 45678,
+			    (uint16_t)(33434 + k), 8);
+			pb_icmp_err(&r, ipf(PB_A(198, 51, 100, k + 1), ME, 250, 1),
+			    11, 0, 0, &pr, 28, 1);
+			feed(f, ts += US, &r);
+		}
+	finish(f);
+	assert_int_equal(engine_stats(f->e)->matched, 1500);
+	assert_int_equal(engine_stats(f->e)->orphans, 0);
+	assert_int_equal(g.traces, 300);	/* one unanswered probe is no trace */
+	assert_int_equal(g.answered, 1500);
 }
 
 /* Live mode's strict matching refuses what a NAT rewrote. */
@@ -1182,6 +1257,7 @@ main(void)
 		T(test_pktbuild_checksums),
 		T(test_empty),
 		T(test_extreme_timestamps),
+		T(test_growth),
 		T(test_strict_rejects_rewritten_quote),
 	};
 
