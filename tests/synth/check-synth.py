@@ -69,7 +69,7 @@ def trace_diffs(i, want, got):
     nnat = sum(1 for h in whops for p in h['probes'] if p.get('nat'))
     for k, v in (('probes_sent', np), ('replies', nans),
                  ('duplicates', ndup), ('late', nlate), ('nat_matched', nnat),
-                 ('probes_past_destination', past)):
+                 ('probes_past_end', past)):
         if v != got.get(k):
             d.append('%s: %s: want %r, got %r' % (w, k, v, got.get(k)))
     gh = got.get('hops', [])
