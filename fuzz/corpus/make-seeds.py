@@ -103,16 +103,21 @@ def pcap(linktype, records, nano=False, snaplen=262144):
 
 
 def pcapng(ifaces, records):
-    """ifaces: [(linktype, tsresol or None)]; records: [(if, ts, frame)]."""
+    """ifaces: [(linktype, tsresol or None, tsoffset or None)];
+    records: [(if, ts, frame)]."""
     def block(btype, body):
         body += b"\0" * (-len(body) % 4)
         n = 12 + len(body)
         return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
     out = block(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1))
-    for lt, res in ifaces:
+    for lt, res, off in ifaces:
         opts = b""
         if res is not None:
-            opts = struct.pack("<HHB3x", 9, 1, res) + struct.pack("<HH", 0, 0)
+            opts += struct.pack("<HHB3x", 9, 1, res)
+        if off is not None:
+            opts += struct.pack("<HHq", 14, 8, off)	# if_tsoffset
+        if opts:
+            opts += struct.pack("<HH", 0, 0)
         out += block(1, struct.pack("<HHI", lt, 0, 262144) + opts)
     for ifid, ts, frame in records:
         res = ifaces[ifid][1]
@@ -229,7 +234,22 @@ def main():
     mixed = [(i % 2, ts, f if i % 2 == 0 else f[14:])
              for i, (ts, f) in enumerate(tr)]
     write(os.path.join(rdir, "traceroute-udp-2linktypes.pcapng"),
-          pcapng([(1, None), (101, 9)], mixed))
+          pcapng([(1, None, None), (101, 9, None)], mixed))
+    # Timestamps at the ends of int64_t nanoseconds (if_tsoffset), through
+    # libpcap (one link type) and through our pcapng reader (two).
+    small = [(i, ts - 1700000000 * 10**9, f) for i, ts, f in mixed]
+    for tag, off in (("min", -2**63), ("max", 2**63 - 1)):
+        write(os.path.join(rdir, "traceroute-udp-tsoffset-%s.pcapng" % tag),
+              pcapng([(1, 9, off)],
+                     [(0, ts, f) for _, ts, f in small
+                      if len(f) > 14 and f[12:14] == b"\x08\x00"]))
+        write(os.path.join(rdir,
+                           "traceroute-udp-2linktypes-tsoffset-%s.pcapng" % tag),
+              pcapng([(1, 9, off), (101, 9, off)], small))
+
+    # Replies time-stamped far before their probes (two clocks).
+    write(os.path.join(rdir, "traceroute-udp-backwards-time.pcapng"),
+          pcapng([(1, 9, 2 * 10**9), (101, 9, -8 * 10**9)], mixed))
 
     for sub in ("captures", os.path.join("tests", "malformed")):
         capdir = os.path.join(ROOT, sub)
