@@ -104,7 +104,7 @@ struct dcluster {
 
 struct dtrace {
 	char		*caption;	/* its paragraph of the caption (escaped) */
-	char		 title[96];	/* "trace 1: udp 100.64.0.2 -> ..." */
+	char		 title[160];	/* "trace 1: udp A -> B (file)", plain */
 };
 
 struct dot_priv {
@@ -123,6 +123,7 @@ struct dot_priv {
 /* ---- Graphviz messages ---- */
 
 static char gv_msg[256];
+static GVC_t *gv_context;	/* see render() */
 
 /* agseterrf() callback: keep the last message for err (never stderr). */
 static int
@@ -159,6 +160,164 @@ __lsan_default_suppressions(void)
 	    "leak:libharfbuzz.so\n"
 	    "leak:libfreetype.so\n";
 }
+
+/* ---- object IDs in creation order ---- */
+
+/*
+ * cgraph's default ID discipline makes a named object's ID the address of
+ * its interned name, and keeps subgraphs (clusters) in ID order: the order
+ * of clusters in the output, and so the layout, would follow malloc.  This
+ * discipline numbers names in the order they are first used instead.
+ */
+struct idstate {
+	Agraph_t *g;
+	char	**names;	/* names[k] has ID 2 * (k + 1); the graph's
+				   own strings (agstrdup: writers ask them
+				   whether they are HTML) */
+	size_t	  n, cap;
+	size_t	 *slots;	/* hash of names: k + 1, 0 = empty */
+	size_t	  nslots;	/* a power of two, more than 2n */
+	IDTYPE	  anon;		/* the next anonymous (odd) ID */
+};
+
+static size_t
+id_hash(const char *s)
+{
+	size_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static size_t *
+id_slot(struct idstate *st, const char *s)
+{
+	size_t i = id_hash(s) & (st->nslots - 1);
+
+	while (st->slots[i] != 0 && strcmp(st->names[st->slots[i] - 1], s) != 0)
+		i = (i + 1) & (st->nslots - 1);
+	return &st->slots[i];
+}
+
+static int
+id_grow(struct idstate *st)
+{
+	size_t *old = st->slots, nold = st->nslots, i, k;
+	char **nn;
+
+	if (st->n == st->cap) {
+		k = st->cap ? st->cap * 2 : 64;
+		if ((nn = realloc(st->names, k * sizeof(*nn))) == NULL)
+			return -1;
+		st->names = nn;
+		st->cap = k;
+	}
+	if (2 * (st->n + 1) < st->nslots)
+		return 0;
+	k = nold ? nold * 2 : 256;
+	if ((st->slots = calloc(k, sizeof(*st->slots))) == NULL) {
+		st->slots = old;
+		return -1;
+	}
+	st->nslots = k;
+	for (i = 0; i < nold; i++)
+		if (old[i] != 0)
+			*id_slot(st, st->names[old[i] - 1]) = old[i];
+	free(old);
+	return 0;
+}
+
+static void *
+id_open(Agraph_t *g, Agdisc_t *disc)
+{
+	struct idstate *st = calloc(1, sizeof(*st));
+
+	(void)disc;
+	if (st != NULL) {
+		st->g = g;
+		st->anon = 1;
+	}
+	return st;
+}
+
+static long
+id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+	struct idstate *st = state;
+	size_t *slot;
+
+	(void)objtype;
+	if (str == NULL) {
+		*id = st->anon;
+		st->anon += 2;
+		return 1;
+	}
+	if (st->nslots > 0 && *(slot = id_slot(st, str)) != 0) {
+		*id = (IDTYPE)2 * *slot;
+		return 1;
+	}
+	if (!createflag || id_grow(st) != 0)
+		return 0;	/* cgraph falls back to an anonymous ID */
+	if ((st->names[st->n] = agstrdup(st->g, str)) == NULL)
+		return 0;
+	st->n++;
+	*id_slot(st, str) = st->n;
+	*id = (IDTYPE)2 * st->n;
+	return 1;
+}
+
+static long
+id_alloc(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	return id % 2 == 0;
+}
+
+static void
+id_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;	/* names live until the graph is closed */
+}
+
+static char *
+id_print(void *state, int objtype, IDTYPE id)
+{
+	struct idstate *st = state;
+
+	(void)objtype;
+	if (id % 2 != 0 || id == 0 || id / 2 > st->n)
+		return NULL;
+	return st->names[id / 2 - 1];
+}
+
+static void
+id_close(void *state)
+{
+	struct idstate *st = state;
+
+	/* the names go with the graph's strings */
+	free(st->names);
+	free(st->slots);
+	free(st);
+}
+
+static void
+id_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t id_disc = {
+	id_open, id_map, id_alloc, id_free, id_print, id_close, id_register,
+};
+
+static Agdisc_t graph_disc = { &AgMemDisc, &id_disc, &AgIoDisc };
 
 /* ---- small helpers ---- */
 
@@ -444,6 +603,7 @@ add_caption(struct dot_priv *dp, const struct trace *t, int ti)
 	const struct analysis *an = t->an;
 	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN], tb[40], w[64], t1[600];
 	char para[2600], line[700];
+	const char *base;
 	struct sbuf s = { para, sizeof(para), 0 };
 
 	nt = realloc(dp->tr, (dp->ntr + 1) * sizeof(*dp->tr));
@@ -451,10 +611,14 @@ add_caption(struct dot_priv *dp, const struct trace *t, int ti)
 		return -1;
 	dp->tr = nt;
 	nt = &dp->tr[dp->ntr];
-	snprintf(nt->title, sizeof(nt->title), "trace %d: %s %s \u2192 %s", ti,
+	base = t->file != NULL ? t->file : "-";
+	if (strrchr(base, '/') != NULL && strrchr(base, '/')[1] != '\0')
+		base = strrchr(base, '/') + 1;
+	snprintf(line, sizeof(line), "trace %d: %s %s \u2192 %s", ti,
 	    method_name(t->method), lh_ip4_str(t->src, a, sizeof(a)),
 	    lh_ip4_str(t->dst, b, sizeof(b)));
-	snprintf(line, sizeof(line), "%s, %s, %s", nt->title,
+	snprintf(nt->title, sizeof(nt->title), "%s (%s)", line, base);
+	snprintf(line + strlen(line), sizeof(line) - strlen(line), ", %s, %s",
 	    esc(t1, 400, t->file != NULL ? t->file : "-"),
 	    fmt_time(t->first_ns, tb, sizeof(tb)));
 	sb_wrap(&s, line, CAPTION_COLS);
@@ -803,6 +967,10 @@ add_legend(struct dot_priv *dp)
 		sb_printf(&s, " (%s)</TD></TR>", role_list(c->roles, roles,
 		    sizeof(roles)));
 	}
+	if (dp->ntr > 1)
+		sb_printf(&s, "<TR><TD><FONT COLOR=\"%s\">\u2501\u2501\u2501"
+		    "</FONT></TD><TD ALIGN=\"LEFT\">taken by several traces"
+		    "</TD></TR>", SHARED_COLOR);
 	for (i = 0; dp->ntr > 1 && i < dp->ntr; i++) {
 		sb_printf(&s, "<TR><TD><FONT COLOR=\"%s\">\u2501\u2501\u2501"
 		    "</FONT></TD><TD ALIGN=\"LEFT\">",
@@ -855,7 +1023,7 @@ dot_new_graph(struct dot_priv *dp)
 {
 	Agraph_t *g;
 
-	if ((g = dp->g = agopen("lasthop", Agdirected, NULL)) == NULL)
+	if ((g = dp->g = agopen("lasthop", Agdirected, &graph_disc)) == NULL)
 		return -1;
 	/* Declared once: defaults appear once in DOT output. */
 	if (agattr(g, AGRAPH, "rankdir", "TB") == NULL ||
@@ -968,8 +1136,14 @@ render(struct writer *w, char *err, size_t errlen)
 			return lh_err(err, errlen, "write error");
 		return 0;
 	}
-	if ((gvc = gvContext()) == NULL)
+	/*
+	 * One context serves the process: Graphviz 2.42's pango plugin keeps
+	 * a pointer to the last font name, which the context owns, so a
+	 * second context would have it read freed memory.
+	 */
+	if (gv_context == NULL && (gv_context = gvContext()) == NULL)
 		return lh_err(err, errlen, "graphviz: no context: %s", gv_msg);
+	gvc = gv_context;
 	snprintf(fmt, sizeof(fmt), "%s", dp->format);
 	if (gvLayout(gvc, dp->g, "dot") != 0)
 		rc = lh_err(err, errlen, "graphviz: layout failed: %s", gv_msg);
@@ -985,7 +1159,6 @@ render(struct writer *w, char *err, size_t errlen)
 			gvFreeRenderData(data);
 		gvFreeLayout(gvc, dp->g);
 	}
-	gvFreeContext(gvc);
 	return rc;
 }
 

@@ -356,6 +356,7 @@ struct tline {
 	char			 b[1024];
 	size_t			 n;
 	int			 col;
+	int			 colored;	/* an escape is in effect */
 	const struct term_priv	*tp;
 };
 
@@ -364,6 +365,7 @@ tl_init(struct tline *l, const struct term_priv *tp)
 {
 	l->n = 0;
 	l->col = 0;
+	l->colored = 0;
 	l->tp = tp;
 }
 
@@ -382,6 +384,7 @@ tl_color(struct tline *l, const char *code)
 {
 	if (!l->tp->color)
 		return;
+	l->colored = 1;
 	tl_bytes(l, "\033[", 2);
 	tl_bytes(l, code, strlen(code));
 	tl_bytes(l, "m", 1);
@@ -390,8 +393,9 @@ tl_color(struct tline *l, const char *code)
 static void
 tl_reset(struct tline *l)
 {
-	if (l->tp->color)
+	if (l->colored)
 		tl_bytes(l, "\033[0m", 4);
+	l->colored = 0;
 }
 
 /* Text, cleaned, in at most maxcols columns (cut with an ellipsis). */
