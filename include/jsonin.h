@@ -43,7 +43,7 @@
 struct jsonin_file {
 	char			*path;
 	char			*reader;	/* "libpcap" or "pcapng" */
-	struct engine_stats	 st;		/* late and rejected are 0 */
+	struct engine_stats	 st;		/* late is 0 (not saved) */
 	char			*warning;	/* NULL when complete */
 };
 

@@ -1040,6 +1040,7 @@ read_file_entry(const struct jctx *c, const json_t *fo, const char *path,
 	json_t *ig = NULL;
 	const char *p = NULL, *rd = NULL, *w = NULL;
 	char ip[PATHLEN];
+	json_int_t rejected = 0;
 	int complete = 0;
 
 	if (jobject(c, fo, path) != 0 ||
@@ -1061,9 +1062,12 @@ read_file_entry(const struct jctx *c, const json_t *fo, const char *path,
 	    jcount(c, fo, path, "unmatched_replies", &st->orphans) < 0 ||
 	    jcount(c, fo, path, "ambiguous_replies", &st->ambiguous) < 0 ||
 	    jcount(c, fo, path, "traces", &st->traces) < 0 ||
+	    jint(c, fo, path, "rejected_replies", 0, 0, INT64_MAX,
+	    &rejected) < 0 ||
 	    jbool(c, fo, path, "complete", F_REQ, &complete) < 0 ||
 	    jstr(c, fo, path, "warning", F_NULL, JSONIN_MAX_NOTE, &w) < 0)
 		return -1;
+	st->rejected = (uint64_t)rejected;
 	if (!complete && w == NULL)
 		return jbad(c, path, "warning", "missing: an incomplete file "
 		    "says what was wrong");
