@@ -72,6 +72,7 @@ struct pkt {
 	struct ip4	ip;
 	struct l4	l4;		/* transport of the outer packet */
 	uint16_t	payload_len;	/* transport payload length the IP header claims */
+	uint8_t		own_probe;	/* UDP or echo payload starts "lhop": ours */
 
 	/* MPLS stack in front of IP on the link (ethertype 0x8847/0x8848). */
 	uint8_t		link_mpls_n;

@@ -27,7 +27,9 @@ struct engine_opts {
 	/*
 	 * Live tracing: accept only exact quotes and fully keyed direct
 	 * answers (no NAT leniency), so that forged near-miss replies are
-	 * rejected; they are counted in stats.rejected.
+	 * rejected; they are counted in stats.rejected.  lasthop's own UDP and
+	 * ICMP probes (payload magic) are always matched this way, so a
+	 * replay of a live run decides as the run did.
 	 */
 	int	 strict;
 	/* Called when a probe gets its first reply (live scheduling). */

@@ -68,6 +68,7 @@ struct probe {
 	uint8_t		qttl;		/* TTL of the probe as quoted back */
 	uint8_t		late;		/* the reply came after the late threshold */
 	uint8_t		nat;		/* matched through a NAT-rewritten field */
+	uint8_t		own;		/* a lasthop probe (payload magic) */
 	uint8_t		nmpls;		/* labels in mpls[] */
 	uint16_t	rsize;		/* IP total length of the reply */
 	uint32_t	mpls[PROBE_MAX_MPLS];	/* RFC 4950 entries, raw 32-bit */
@@ -89,6 +90,7 @@ struct trace {
 	uint16_t	 flow_sport, flow_dport;	/* constant flows only */
 	uint16_t	 echo_id;
 	int		 has_flow;	/* flow_sport/flow_dport are constant */
+	int		 own;		/* lasthop's own probes */
 	const char	*file;		/* capture it came from */
 	int64_t		 first_ns, last_ns;
 

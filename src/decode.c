@@ -240,10 +240,20 @@ parse_quote(struct cursor *c, uint8_t len_words, struct pkt *p)
 	return DEC_OK;
 }
 
+/* lasthop's own probes carry PROBE_MAGIC right after the 8-byte header. */
+static int
+has_magic(struct cursor c)
+{
+	uint8_t m[4];
+
+	return cur_skip(&c, 8) == 0 && cur_bytes(&c, m, sizeof(m)) == 0 &&
+	    memcmp(m, "lhop", sizeof(m)) == 0;
+}
+
 enum decode_status
 decode_ip(const uint8_t *data, size_t len, struct pkt *p)
 {
-	struct cursor c;
+	struct cursor c, icmp;
 	enum decode_status st;
 	uint8_t lw;
 
@@ -260,6 +270,7 @@ decode_ip(const uint8_t *data, size_t len, struct pkt *p)
 		if (p->l4.t8len < 8)
 			return DEC_TRUNCATED;
 		p->kind = PKT_UDP;
+		p->own_probe = (uint8_t)has_magic(c);
 		return DEC_OK;
 	case IPPROTO_TCP_:
 		if (p->l4.t8len < 8)
@@ -273,10 +284,12 @@ decode_ip(const uint8_t *data, size_t len, struct pkt *p)
 	case IPPROTO_ICMP_:
 		if (p->l4.t8len < 8)
 			return DEC_TRUNCATED;
+		icmp = c;	/* the ICMP header onwards */
 		(void)cur_skip(&c, 8);
 		switch (p->l4.type) {
 		case ICMP_ECHO_:
 			p->kind = PKT_ICMP_ECHO;
+			p->own_probe = (uint8_t)has_magic(icmp);
 			return DEC_OK;
 		case ICMP_ECHOREPLY_:
 			p->kind = PKT_ICMP_ECHOREPLY;

@@ -506,6 +506,7 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	pr->tcpseq = p->l4.seq;
 	pr->tcpack = p->l4.ack;
 	pr->tcpflags = p->l4.flags;
+	pr->own = p->own_probe;
 	if (stable_bytes(p->ip.proto, pr->t8, pr->t8len, sb) != 0)
 		return 0;	/* decode guarantees 8 bytes; defensive */
 	if (index_add(e, &e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
@@ -647,7 +648,8 @@ match_quote(struct engine *e, const struct reply *r)
 	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
 		int m_id, m_rest = 1, m_ck = 1;
 
-		if (e->o.strict && n->h == h && same_flow(n->s, r)) {
+		if ((e->o.strict || n->s->probes[n->idx].own) && n->h == h &&
+		    same_flow(n->s, r)) {
 			/* Fits our flow but not a probe's full identity. */
 			e->st.rejected++;
 			return 1;
@@ -839,6 +841,8 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 	t->echo_id = s->echo_id;
 	t->file = e->o.file;
 	t->method = trace_method(s, t->probes, n, &t->has_flow);
+	for (i = 0; i < n && !t->own; i++)
+		t->own = t->probes[i].own;
 	if (t->has_flow && n > 0) {
 		t->flow_sport = t->probes[0].sport;
 		t->flow_dport = t->probes[0].dport;

@@ -223,6 +223,7 @@ live_open(const struct live_opts *o, int *exit_code, char *err, size_t errlen)
 	    err, errlen) != 0)
 		goto fail;
 	make_ctx(o, src, &lv->ctx);
+	*exit_code = LH_EXIT_FAIL;
 
 	/* The privileged part: raw socket and capture, nothing else. */
 	lv->ln = libnet_init(LIBNET_RAW4_ADV, lv->ifname, ebuf);
@@ -281,11 +282,11 @@ live_open(const struct live_opts *o, int *exit_code, char *err, size_t errlen)
 		goto fail;
 	}
 
-	/* Done with privileges: drop them before any packet is parsed. */
-	if (priv_drop(err, errlen) != 0) {
-		*exit_code = LH_EXIT_PRIV;
-		goto fail;
-	}
+	/*
+	 * The evidence file is opened before the drop, as tcpdump -w does:
+	 * the user dropped to (nobody, when root ran us directly) may not be
+	 * able to create it.  Nothing is parsed yet.
+	 */
 	if (o->write_path != NULL) {
 		make_parent(o->write_path);
 		lv->dump = pcap_dump_open(lv->pc, o->write_path);
@@ -293,6 +294,12 @@ live_open(const struct live_opts *o, int *exit_code, char *err, size_t errlen)
 			lh_err(err, errlen, "%s", pcap_geterr(lv->pc));
 			goto fail;
 		}
+	}
+
+	/* Done with privileges: drop them before any packet is parsed. */
+	if (priv_drop(err, errlen) != 0) {
+		*exit_code = LH_EXIT_PRIV;
+		goto fail;
 	}
 	*exit_code = 0;
 	return lv;
@@ -428,7 +435,7 @@ static int
 next_ttl(struct live *lv, int64_t now)
 {
 	int64_t wait = wait_for(lv);
-	int t, low = 0, best = 0, end = last_ttl(lv), horizon, later;
+	int t, low = 0, best = 0, end = last_ttl(lv), horizon, later, la;
 
 	for (t = lv->o.first_ttl; t <= end; t++) {
 		struct hopst *h = &lv->hop[t];
@@ -448,7 +455,16 @@ next_ttl(struct live *lv, int64_t now)
 	}
 	if (low == 0)
 		return 0;
+	/*
+	 * Probe at most the window, and never past the gap limit beyond the
+	 * last answer: those TTLs would only confirm the silence.
+	 */
 	horizon = low + lv->o.window - 1;
+	for (t = lv->o.first_ttl, la = lv->o.first_ttl - 1; t <= end; t++)
+		if (lv->hop[t].answered)
+			la = t;
+	if (horizon > la + lv->o.gap_limit)
+		horizon = la + lv->o.gap_limit;
 	if (horizon > end)
 		horizon = end;
 	for (t = low; t <= horizon; t++) {

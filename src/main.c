@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
@@ -109,6 +111,12 @@ struct sink {
 	struct writer	 w;
 	const char	*outpath;
 	char		*tmppath;
+	/* trace: the file is opened before privileges go, the result is
+	 * built in memory and written to it only when complete. */
+	int		 fd;
+	int		 created;
+	char		*mem;
+	size_t		 memlen;
 };
 
 static int
@@ -128,9 +136,9 @@ sink_open(struct sink *sk, const char *format, const char *outpath,
 	return 0;
 }
 
-/* Start writing (after every input has been opened). */
+/* Create the temporary result file (nothing is written to it yet). */
 static int
-sink_begin(struct sink *sk, const char *outpath, char *err, size_t errlen)
+sink_file(struct sink *sk, const char *outpath, char *err, size_t errlen)
 {
 	size_t n;
 	int fd;
@@ -154,6 +162,43 @@ sink_begin(struct sink *sk, const char *outpath, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * For trace: open the result file now, while privileges allow creating
+ * it, and collect the result in memory until it is complete.
+ */
+static int
+sink_file_early(struct sink *sk, const char *outpath, char *err,
+    size_t errlen)
+{
+	struct stat st;
+
+	sk->outpath = outpath;
+	if (outpath == NULL || strcmp(outpath, "-") == 0)
+		return 0;
+	sk->created = stat(outpath, &st) != 0;
+	sk->fd = open(outpath, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (sk->fd < 0) {
+		sk->fd = 0;
+		return lh_err(err, errlen, "%s: %s", outpath, strerror(errno));
+	}
+	sk->w.fp = open_memstream(&sk->mem, &sk->memlen);
+	if (sk->w.fp == NULL) {
+		sk->w.fp = stdout;
+		return lh_err(err, errlen, "out of memory");
+	}
+	return 0;
+}
+
+/* Start writing (after every input has been opened). */
+static int
+sink_begin(struct sink *sk, const char *outpath, char *err, size_t errlen)
+{
+	if (sk->tmppath == NULL && sink_file(sk, outpath, err, errlen) != 0)
+		return -1;
 	return sk->w.ops->begin(&sk->w, err, errlen);
 }
 
@@ -163,13 +208,30 @@ sink_close(struct sink *sk, int ex)
 {
 	if (sk->w.ops != NULL && sk->w.ops->free != NULL)
 		sk->w.ops->free(&sk->w);
+	if (sk->mem != NULL || sk->fd > 0) {
+		if (sk->w.fp != stdout && fclose(sk->w.fp) != 0)
+			ex = LH_EXIT_FAIL;
+		if (ex == LH_EXIT_OK || ex == LH_EXIT_PARTIAL) {
+			if (ftruncate(sk->fd, 0) != 0 ||
+			    write(sk->fd, sk->mem, sk->memlen) != (ssize_t)sk->memlen) {
+				warnx_("%s: %s", sk->outpath, strerror(errno));
+				ex = LH_EXIT_FAIL;
+			}
+		} else if (sk->created)
+			(void)unlink(sk->outpath);	/* may fail once dropped */
+		close(sk->fd);
+		free(sk->mem);
+		sk->mem = NULL;
+		sk->fd = 0;
+		return ex;
+	}
 	if (sk->tmppath == NULL)
 		return ex;
 	if (fclose(sk->w.fp) != 0 && ex != LH_EXIT_FAIL) {
 		warnx_("%s: %s", sk->outpath, strerror(errno));
 		ex = LH_EXIT_FAIL;
 	}
-	if (ex == LH_EXIT_FAIL || ex == LH_EXIT_INPUT)
+	if (ex != LH_EXIT_OK && ex != LH_EXIT_PARTIAL)
 		unlink(sk->tmppath);
 	else if (rename(sk->tmppath, sk->outpath) != 0) {
 		warnx_("%s: %s", sk->outpath, strerror(errno));
@@ -839,17 +901,22 @@ cmd_trace(int argc, char **argv)
 	lo.interrupted = &interrupted;
 	signal(SIGINT, on_sigint);
 	signal(SIGTERM, on_sigint);
+	/* The result file too is created before privileges go. */
+	if (sink_file_early(&sk, outpath, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		return sink_close(&sk, LH_EXIT_FAIL);
+	}
 	lv = live_open(&lo, &ex, err, sizeof(err));
 	if (lv == NULL) {
 		warnx_("%s", err);
-		return ex;
+		return sink_close(&sk, ex);
 	}
 	/* The AS data and the baseline: parsed only after the drop. */
 	if (anctx_init(&ax, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		anctx_free(&ax);
 		live_close(lv);
-		return LH_EXIT_FAIL;
+		return sink_close(&sk, LH_EXIT_FAIL);
 	}
 	ax.names = names;
 	for (i = 0; i < nasmaps; i++)
@@ -857,7 +924,7 @@ cmd_trace(int argc, char **argv)
 			warnx_("%s", err);
 			anctx_free(&ax);
 			live_close(lv);
-			return LH_EXIT_INPUT;
+			return sink_close(&sk, LH_EXIT_INPUT);
 		}
 	engine_opts_default(&beo);
 	if (baseline != NULL &&
@@ -865,15 +932,15 @@ cmd_trace(int argc, char **argv)
 		warnx_("%s", err);
 		anctx_free(&ax);
 		live_close(lv);
-		return LH_EXIT_INPUT;
+		return sink_close(&sk, LH_EXIT_INPUT);
 	}
-	ex = LH_EXIT_OK;
-	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+	if (sk.w.ops->begin(&sk.w, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
-		live_close(lv);
 		anctx_free(&ax);
+		live_close(lv);
 		return sink_close(&sk, LH_EXIT_FAIL);
 	}
+	ex = LH_EXIT_OK;
 	ec.w = &sk.w;
 	ec.ax = &ax;
 	if (live_run(lv, emit_cb, &ec, &lr, err, sizeof(err)) != 0) {

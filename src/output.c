@@ -618,6 +618,8 @@ json_trace_obj(const struct trace *t)
 	rc |= set_new(o, "src", json_string(lh_ip4_str(t->src, a, sizeof(a))));
 	rc |= set_new(o, "dst", json_string(lh_ip4_str(t->dst, a, sizeof(a))));
 	rc |= set_new(o, "method", json_string(method_name(t->method)));
+	if (t->own)
+		rc |= set_new(o, "tool", json_string("lasthop"));
 	rc |= set_new(o, "stop_reason", json_string(stop_name(t->stop)));
 	rc |= set_new(o, "file", json_string(t->file ? t->file : "-"));
 	rc |= set_new(o, "start", json_string(fmt_time(t->first_ns, tb,
@@ -691,7 +693,7 @@ json_file_done(struct writer *w, const struct file_summary *fs, char *err,
 	json_t *o;
 
 	o = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,"
-	    "s:I,s:I,s:b}",
+	    "s:I,s:I,s:I,s:b}",
 	    "path", fs->path, "reader", fs->reader,
 	    "frames", (json_int_t)st->frames,
 	    "ignored",
@@ -705,6 +707,7 @@ json_file_done(struct writer *w, const struct file_summary *fs, char *err,
 	    "duplicates", (json_int_t)st->dups,
 	    "unmatched_replies", (json_int_t)st->orphans,
 	    "ambiguous_replies", (json_int_t)st->ambiguous,
+	    "rejected_replies", (json_int_t)st->rejected,
 	    "traces", (json_int_t)st->traces,
 	    "complete", fs->warning == NULL);
 	if (o == NULL)

@@ -195,7 +195,11 @@ lab_reset() {
 	for n in $LAB_NODES; do
 		lab_exec "$n" iptables -F
 		lab_exec "$n" iptables -P FORWARD ACCEPT
+		lab_exec "$n" sysctl -qw net.ipv4.icmp_ratelimit=0 \
+			net.ipv4.icmp_ratemask=0 net.ipv4.icmp_msgs_per_sec=100000 \
+			net.ipv4.icmp_msgs_burst=100000
 	done
+	lab_exec isp sysctl -qw net.ipv4.fib_multipath_hash_policy=0
 	lab_routes_cu
 }
 
@@ -244,6 +248,60 @@ lab_scn_nkquiet() {
 lab_scn_ttk() {
 	lab_route isp  "$LAB_NKNET" via "$LAB_TTK1"
 	lab_route nkbr default via "$LAB_TTK1_DN"
+}
+
+# --- scenarios of the live-tracing tests (issue 3) ---------------------------
+
+# cu1, China Unicom's first router, silently drops the prefix: traffic dies
+# inside the upstream, well before its handoff.
+lab_scn_cudrop() {
+	lab_exec cu1 iptables -A FORWARD -d "$LAB_NKNET" -j DROP
+}
+
+# the North Korean border router answers but forwards nothing inward.
+lab_scn_border() {
+	lab_exec nkbr iptables -A FORWARD -d "$LAB_NKNET" -j DROP
+}
+
+# the inner North Korean router answers but forwards nothing to the host.
+lab_scn_inner() {
+	lab_exec nkin iptables -A FORWARD -d "$LAB_NKNET" -j DROP
+}
+
+# the prefix is withdrawn: the vantage's ISP has no route for it and answers
+# ICMP net unreachable (as in 2014 and 2025).  A deleted route would do the
+# same, but the kernel limits those route errors with a limiter that is not
+# per namespace (net.ipv4.route.error_cost: about 5 a burst, then 1 a
+# second), so back-to-back runs would see silence; the refusal is made with
+# REJECT instead, under the lab's lifted per-namespace ICMP limits.
+lab_scn_withdrawn() {
+	lab_exec isp iptables -A FORWARD -d "$LAB_NKNET" -j REJECT \
+		--reject-with icmp-net-unreachable
+}
+
+# two equal-cost paths at the ISP, China Unicom and TransTeleCom, chosen by
+# a hash of the 5-tuple (L4): a Paris trace keeps one path, a classic one
+# sees both.
+lab_scn_ecmp() {
+	lab_exec isp sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+	lab_route isp "$LAB_NKNET" nexthop via "$LAB_CU1" nexthop via "$LAB_TTK1"
+}
+
+# a routing loop between cu1 and cu2.
+lab_scn_loop() {
+	lab_route cu2 "$LAB_NKNET" via "$LAB_CU1_DN"
+}
+
+# every router back to the kernel's default ICMP rate limits (the lab
+# otherwise lifts them): a router answers a burst of about 6 errors to one
+# host, then about one a second.
+lab_scn_ratelimit() {
+	local n
+	for n in $LAB_NODES; do
+		lab_exec "$n" sysctl -qw net.ipv4.icmp_ratelimit=1000 \
+			net.ipv4.icmp_ratemask=6168 net.ipv4.icmp_msgs_per_sec=1000 \
+			net.ipv4.icmp_msgs_burst=50
+	done
 }
 
 # --- teardown and checks ------------------------------------------------------

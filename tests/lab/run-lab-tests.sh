@@ -1,0 +1,78 @@
+#!/bin/bash
+# run-lab-tests.sh BUILD: the live-tracing tests in the namespace lab.
+# Needs root (CI runs as root); outside CI it skips without root, with a
+# message.  Every scenario of labcheck.py, every method, then the forged
+# reply and privilege-drop tests; the lab is torn down on any exit.
+set -u
+BUILD=${1:?usage: run-lab-tests.sh BUILD}
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=$(cd "$BUILD" && pwd)
+
+if [ "$(id -u)" -ne 0 ]; then
+	if [ -n "${CI:-}" ]; then
+		echo "lab tests need root, and CI must run them"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	echo "lab tests skipped: they need root (network namespaces)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+
+# shellcheck source=lab.sh
+. tests/lab/lab.sh
+LAB_QUIET=1
+lab_trap
+OUT=$(mktemp -d /tmp/lasthop-lab.XXXXXX)
+cleanup_all() { lab_cleanup; rm -rf "$OUT"; }
+trap 'cleanup_all' EXIT
+trap 'cleanup_all; trap - EXIT; exit 130' INT TERM
+
+lab_build
+lab_serve
+total_p=0
+total_f=0
+run() {
+	local line
+	python3 tests/lab/labcheck.py "$LAB_PREFIX" "$BUILD" "$OUT" "$@" \
+		>"$OUT/log" 2>&1
+	cat "$OUT/log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT/log" | tail -n 1)
+	if [ -z "$line" ]; then
+		total_f=$((total_f + 1))
+		return
+	fi
+	total_p=$((total_p + ${line%% passed*}))
+	line=${line#*passed, }
+	total_f=$((total_f + ${line%% failed*}))
+}
+
+# healthy first: its captures are the baselines of the others.
+for s in healthy cudrop silent border inner unreach withdrawn hidden ecmp loop ratelimit; do
+	echo "== scenario $s"
+	lab_scenario "$s"
+	run "$s"
+done
+
+echo "== forged replies and privileges"
+lab_scenario silent
+python3 tests/lab/forge.py "$LAB_PREFIX" "$BUILD" "$OUT" >"$OUT/log" 2>&1
+cat "$OUT/log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT/log" | tail -n 1)
+if [ -n "$line" ]; then
+	total_p=$((total_p + ${line%% passed*}))
+	line=${line#*passed, }
+	total_f=$((total_f + ${line%% failed*}))
+else
+	total_f=$((total_f + 1))
+fi
+
+lab_cleanup
+if lab_check_isolation; then
+	total_p=$((total_p + 1))
+else
+	echo "FAIL lab left something behind"
+	total_f=$((total_f + 1))
+fi
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
