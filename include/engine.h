@@ -50,7 +50,7 @@ struct engine_stats {
 	uint64_t	fragments;	/* non-first fragments */
 	uint64_t	bad_linktype;	/* link types we cannot read */
 	uint64_t	probes;		/* probe-like packets seen */
-	uint64_t	matched;	/* replies matched to a probe */
+	uint64_t	matched;	/* replies matched to the probes of traces */
 	uint64_t	dups;		/* replies to an already answered probe */
 	uint64_t	late;		/* replies after the late threshold */
 	uint64_t	orphans;	/* replies quoting a probe not in the capture */

@@ -68,8 +68,20 @@ struct index {
 	size_t		  count;
 };
 
+/* Replies quoting a flow that has no session yet (the capture started late). */
+#define EARLY_ORPHANS	64
+struct early_orphan {
+	uint32_t	src, dst;
+	uint16_t	id;
+	uint8_t		proto;
+	uint32_t	count;
+	int64_t		ts;
+};
+
 struct engine {
 	struct engine_opts	 o;
+	struct early_orphan	 early[EARLY_ORPHANS];
+	unsigned		 nearly;
 	engine_emit_fn		 emit;
 	void			*arg;
 	struct engine_stats	 st;
@@ -383,6 +395,8 @@ session_grow_hash(struct engine *e)
 	return 0;
 }
 
+static void claim_early_orphans(struct engine *e, struct session *s);
+
 static struct session *
 session_get(struct engine *e, const struct pkt *p, uint16_t id)
 {
@@ -407,6 +421,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 	e->sh[h & e->shmask] = s;
 	e->nsessions++;
 	lru_append(e, s);
+	claim_early_orphans(e, s);
 	return s;
 }
 
@@ -493,6 +508,8 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	pr->ttl = p->ip.ttl;
 	pr->ipid = p->ip.id;
 	pr->size = p->ip.totlen;
+	if (p->ip.mf && p->kind == PKT_UDP)	/* a first fragment: whole size */
+		pr->size = (uint16_t)(p->ip.hlen + p->l4.ulen);
 	memcpy(pr->t8, p->l4.t8, sizeof(pr->t8));
 	pr->t8len = p->l4.t8len;
 	if (p->kind == PKT_ICMP_ECHO) {
@@ -550,11 +567,9 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 	const struct pkt *p = r->p;
 	size_t i;
 
-	e->st.matched++;
 	if (pr->rkind != RK_NONE) {
 		pr->dups++;
 		s->dups++;
-		e->st.dups++;
 		return;
 	}
 	s->replies++;
@@ -582,7 +597,6 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 	if (ts_sub(p->ts_ns, pr->tx_ns) > e->o.late_ns) {
 		pr->late = 1;
 		s->late++;
-		e->st.late++;
 	}
 	if (r->kind == RK_TIME_EXCEEDED ||
 	    (pr->ttl <= PROMOTE_TTL_MAX && !s->noise))
@@ -614,6 +628,44 @@ same_flow(const struct session *s, const struct reply *r)
 	return s->src == r->src && s->dst == r->dst && s->proto == r->proto;
 }
 
+/*
+ * A quote cut short before the bytes that identify a probe in its flow (a
+ * short snap length, or a router quoting less than RFC 792 asks): find the
+ * flow, then the one probe with the quoted IP ID.  ICMP needs the echo
+ * identifier (6 bytes) to find its flow.
+ */
+static int
+match_short_quote(struct engine *e, const struct reply *r)
+{
+	struct session *s;
+	uint16_t id = 0;
+	uint32_t i, found = UINT32_MAX;
+
+	if (r->proto == P_ICMP) {
+		if (r->t8len < 6 || r->t8[0] != 8)
+			return 0;
+		id = (uint16_t)(r->t8[4] << 8 | r->t8[5]);
+	}
+	s = session_find(e, r->src, r->dst, r->proto, id);
+	if (s == NULL || e->o.strict)
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		if (s->probes[i].ipid != r->ipid ||
+		    memcmp(s->probes[i].t8, r->t8, r->t8len) != 0)
+			continue;
+		if (found != UINT32_MAX) {
+			s->ambiguous++;
+			e->st.ambiguous++;
+			return 1;
+		}
+		found = i;
+	}
+	if (found == UINT32_MAX)
+		return 0;
+	attach(e, s, found, r, 0);
+	return 1;
+}
+
 /* An ICMP error: exact quote first, then field-by-field scoring. */
 static int
 match_quote(struct engine *e, const struct reply *r)
@@ -643,7 +695,7 @@ match_quote(struct engine *e, const struct reply *r)
 		}
 	}
 	if (stable_bytes(r->proto, r->t8, r->t8len, sb) != 0)
-		return 0;
+		return match_short_quote(e, r);
 	h = loose_hash(r->src, r->dst, r->proto, sb);
 	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
 		int m_id, m_rest = 1, m_ck = 1;
@@ -690,7 +742,7 @@ match_quote(struct engine *e, const struct reply *r)
 		e->st.ambiguous++;
 		return 1;	/* it is a reply, but to which probe is unknown */
 	}
-	attach(e, best->s, best->idx, r, 1);
+	attach(e, best->s, best->idx, r, bscore < 3);
 	return 1;
 }
 
@@ -761,15 +813,40 @@ count_orphan(struct engine *e, const struct pkt *p)
 	uint16_t id = 0;
 
 	if (p->qip.proto == P_ICMP) {
-		if (p->ql4.t8len < 8 || p->ql4.type != 8)
+		if (p->ql4.t8len < 1 || p->ql4.type != 8)
 			return;		/* quotes no echo request: not ours */
-		id = p->ql4.echo_id;
+		id = p->ql4.t8len >= 6 ? p->ql4.echo_id : 0;
 	} else if (p->qip.proto != P_UDP && p->qip.proto != P_TCP)
 		return;
 	e->st.orphans++;
 	s = session_find(e, p->qip.src, p->qip.dst, p->qip.proto, id);
-	if (s != NULL)
+	if (s != NULL) {
 		s->orphans++;
+		return;
+	}
+	/* Remember it for a session that may start later. */
+	e->early[e->nearly % EARLY_ORPHANS] = (struct early_orphan){
+	    .src = p->qip.src, .dst = p->qip.dst, .id = id,
+	    .proto = p->qip.proto, .count = 1, .ts = e->now };
+	e->nearly++;
+}
+
+/* A new session takes the replies to it that came before its first probe. */
+static void
+claim_early_orphans(struct engine *e, struct session *s)
+{
+	unsigned i;
+	struct early_orphan *o;
+
+	for (i = 0; i < EARLY_ORPHANS && i < e->nearly; i++) {
+		o = &e->early[i];
+		if (o->count == 0 || o->src != s->src || o->dst != s->dst ||
+		    o->proto != s->proto || o->id != s->echo_id ||
+		    ts_sub(e->now, o->ts) > e->o.window_ns)
+			continue;
+		s->orphans += o->count;
+		o->count = 0;
+	}
 }
 
 /* ---- trace assembly ---- */
@@ -872,7 +949,11 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 	}
 	trace_trim_past_destination(t);
 	t->stop = trace_stop_reason(t, e->o.gap_limit, e->now);
+	/* File totals count what belongs to traces, not to other traffic. */
 	e->st.traces++;
+	e->st.matched += t->replies + t->dups;
+	e->st.dups += t->dups;
+	e->st.late += t->late;
 	return e->emit(e->arg, t, err, errlen);
 }
 
