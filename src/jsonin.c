@@ -937,7 +937,7 @@ read_trace(const struct jctx *c, const json_t *to, const char *path)
 	struct trace_block *b = NULL;
 	struct trace *t;
 	json_t *hops = NULL;
-	const char *file = NULL;
+	const char *file = NULL, *tool = NULL;
 	uint64_t sent = 0, past = 0;
 	size_t inhops = 0, i, n;
 	uint16_t sport = 0, dport = 0;
@@ -1001,6 +1001,9 @@ read_trace(const struct jctx *c, const json_t *to, const char *path)
 		    "flow has both ports");
 		goto fail;
 	}
+	if (jstr(c, to, path, "tool", 0, 32, &tool) < 0)
+		goto fail;
+	t->own = tool != NULL && strcmp(tool, "lasthop") == 0;
 	t->method = (enum method)m;
 	t->stop = (enum stop_reason)stop;
 	t->proto = (uint8_t)method_proto(m, hi == 1);

@@ -257,6 +257,7 @@ same_trace(const struct trace *a, const struct trace *b)
 	assert_int_equal(a->method, b->method);
 	assert_int_equal(a->stop, b->stop);
 	assert_int_equal(a->has_flow, b->has_flow);
+	assert_int_equal(a->own, b->own);
 	if (a->has_flow) {
 		assert_int_equal(a->flow_sport, b->flow_sport);
 		assert_int_equal(a->flow_dport, b->flow_dport);
