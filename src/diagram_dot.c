@@ -496,7 +496,7 @@ cluster_for(struct dot_priv *dp, const struct annot *a)
 	} else {
 		sb_printf(&s, "AS%u %s", asn, esc(t1, sizeof(t1), a->as_name));
 		if (a->org[0] != '\0' && strcmp(a->org, a->as_name) != 0)
-			sb_printf(&s, "\\n%s", esc(t2, sizeof(t2), a->org));
+			sb_printf(&s, "\\l%s", esc(t2, sizeof(t2), a->org));
 		if (a->cc[0] != '\0')
 			sb_printf(&s, " (%s)", esc(t2, sizeof(t2), a->cc));
 		snprintf(c->legend, sizeof(c->legend), "AS%u %s", asn,
@@ -650,6 +650,29 @@ add_caption(struct dot_priv *dp, const struct trace *t, int ti)
 	return 0;
 }
 
+/*
+ * The handoff edge e (into the target's first hop).  Across silent hops,
+ * the edge from the upstream's last hop into the silent run carries the
+ * label and e is only drawn bold (handoff 2).
+ */
+static void
+mark_handoff(const struct analysis *an, struct erec *e, Agedge_t **entry,
+    size_t nentry)
+{
+	char up[LH_IP4_STRLEN];
+	size_t q;
+	int found = 0;
+
+	lh_ip4_str(an->ho_up_addr, up, sizeof(up));
+	for (q = 0; entry != NULL && an->ho_up_ttl != 0 && q < nentry; q++)
+		if (strcmp(agnameof(agtail(entry[q])), up) == 0) {
+			erec_of(entry[q])->handoff = 1;
+			found = 1;
+		}
+	if (e->handoff != 1)
+		e->handoff = found ? 2 : 1;
+}
+
 static int
 add_trace(struct dot_priv *dp, const struct trace *t)
 {
@@ -660,7 +683,7 @@ add_trace(struct dot_priv *dp, const struct trace *t)
 	struct erec *er;
 	struct dg_hop hs;
 	char name[64], a[LH_IP4_STRLEN], label[64];
-	size_t h, k, j, q, nprev = 1, ncur, nentry = 0;
+	size_t h, k, j, nprev = 1, ncur, nentry = 0;
 	int ti = (int)dp->ntr + 1, c;
 	uint8_t last_ans = 0;
 
@@ -734,18 +757,9 @@ add_trace(struct dot_priv *dp, const struct trace *t)
 					    sizeof(er->mark));
 				if (an != NULL && an->has_handoff &&
 				    hs.ttl == an->ho_in_ttl &&
-				    hs.resp[k].addr == an->ho_in_addr) {
-					er->handoff = 1;
-					/* across silent hops: from the upstream */
-					for (q = 0; silent != NULL &&
-					    q < nentry; q++)
-						if (strcmp(agnameof(agtail(
-						    entry[q])), lh_ip4_str(
-						    an->ho_up_addr, a,
-						    sizeof(a))) == 0)
-							erec_of(entry[q])->
-							    handoff = 1;
-				}
+				    hs.resp[k].addr == an->ho_in_addr)
+					mark_handoff(an, er, silent != NULL ?
+					    entry : NULL, nentry);
 			}
 		}
 		silent = NULL;
@@ -876,7 +890,8 @@ finish_nodes(struct dot_priv *dp)
 				set(e, "color", trace_color[(size_t)(er->first -
 				    1) % NTRACE_COLORS]);
 			if (er->handoff) {
-				sb_printf(&s, "handoff");
+				if (er->handoff == 1)
+					sb_printf(&s, "handoff");
 				agset(e, "penwidth", "3.5");
 				agset(e, "style", "bold");
 			}
@@ -906,10 +921,11 @@ finish_clusters(struct dot_priv *dp)
 	for (i = 0; i < dp->ncl; i++) {
 		struct dcluster *c = &dp->cl[i];
 
+		/* left-justified lines: edges enter clusters in the middle */
 		if (c->asn == 0)	/* private space: the role says no more */
-			snprintf(label, sizeof(label), "%s", c->head);
+			snprintf(label, sizeof(label), "%s\\l", c->head);
 		else
-			snprintf(label, sizeof(label), "%s\\n%s", c->head,
+			snprintf(label, sizeof(label), "%s\\l%s\\l", c->head,
 			    role_list(c->roles, roles, sizeof(roles)));
 		agset(c->sg, "label", label);
 	}

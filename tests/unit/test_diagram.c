@@ -650,6 +650,68 @@ test_dot_hidden_hop(void **state)
 	free(s);
 }
 
+/* Across silent hops: the handoff label on the way into the silence. */
+static void
+test_dot_handoff_across_silence(void **state)
+{
+	Agraph_t *g;
+	Agedge_t *e;
+	char *s;
+
+	(void)state;
+	if (access(NKQUIET, R_OK) != 0)
+		skip();
+	s = draw_file(&diagram_dot_ops, NKQUIET, 0, 0);
+	g = parse_dot(s);
+	e = find_edge(g, "219.158.96.2", "t1 silent 4");
+	assert_string_equal(attr(e, "label"), "handoff");
+	e = find_edge(g, "t1 silent 4", "175.45.176.71");
+	assert_string_equal(attr(e, "style"), "bold");
+	assert_string_equal(attr(e, "label"), "");
+	assert_false(in_cluster(g, "cluster_AS4837", "t1 silent 4"));
+	agclose(g);
+	free(s);
+}
+
+/* Load balancing: two responders at hop 3 become two rows, two branches. */
+static void
+test_ecmp(void **state)
+{
+	struct tlist l = { .n = 0 };
+	struct trace *t;
+	struct probe *p;
+	Agraph_t *g;
+	char *s;
+	size_t h;
+
+	(void)state;
+	replay_analyzed(HEALTHY, &l);
+	t = l.t[0];
+	for (h = 0; h < t->nhops && t->hops[h].ttl != 3; h++)
+		;
+	assert_true(h < t->nhops && t->hops[h].n >= 2);
+	p = &t->probes[t->hops[h].first + 1];
+	assert_int_equal(p->rkind, RK_TIME_EXCEEDED);
+	p->raddr = 0xdb9e6009u;		/* 219.158.96.9 */
+
+	s = draw(&diagram_term_ops, l.t, l.n, 0, 1, NULL);
+	contains(s, "\n |   3  219.158.96.2 ");
+	contains(s, "\n |      219.158.96.9 ");
+	check_widths(s, 1);
+	free(s);
+
+	s = draw(&diagram_dot_ops, l.t, l.n, 0, 0, NULL);
+	g = parse_dot(s);
+	find_edge(g, "219.158.3.1", "219.158.96.2");
+	find_edge(g, "219.158.3.1", "219.158.96.9");
+	find_edge(g, "219.158.96.2", "219.158.97.2");
+	find_edge(g, "219.158.96.9", "219.158.97.2");
+	contains(attr(agnode(g, "219.158.96.9", 0), "label"), "no AS data");
+	agclose(g);
+	free(s);
+	tl_free(&l);
+}
+
 static void
 test_dot_empty(void **state)
 {
@@ -752,14 +814,29 @@ test_png(void **state)
 	char *s;
 	size_t len;
 
+	static const struct {
+		const char *capture, *also, *sample;
+	} pics[] = {
+		{ HEALTHY, NULL, "healthy.png" },
+		{ SILENT, NULL, "border-drop.png" },
+		{ HEALTHY, TTK, "two-paths.png" },
+	};
+	size_t i;
+
 	(void)state;
-	replay_analyzed(SILENT, &l);
-	s = draw(&diagram_png_ops, l.t, l.n, 0, 0, &len);
-	assert_true(len > 1000);
-	assert_memory_equal(s, "\x89PNG\r\n\x1a\n", 8);
-	if (getenv("LH_UPDATE_GOLDEN") != NULL)	/* a sample, not compared */
-		golden("border-drop.png", s, len);
-	free(s);
+	for (i = 0; i < sizeof(pics) / sizeof(pics[0]); i++) {
+		tl_free(&l);
+		replay_analyzed(pics[i].capture, &l);
+		if (pics[i].also != NULL)
+			replay_analyzed(pics[i].also, &l);
+		s = draw(&diagram_png_ops, l.t, l.n, 0, 0, &len);
+		assert_true(len > 1000);
+		assert_memory_equal(s, "\x89PNG\r\n\x1a\n", 8);
+		/* samples for a reader, not compared: fonts vary */
+		if (getenv("LH_UPDATE_GOLDEN") != NULL)
+			golden(pics[i].sample, s, len);
+		free(s);
+	}
 	tl_free(&l);
 }
 
@@ -819,6 +896,8 @@ main(void)
 		cmocka_unit_test(test_dot_two_paths),
 		cmocka_unit_test(test_dot_border_drop),
 		cmocka_unit_test(test_dot_hidden_hop),
+		cmocka_unit_test(test_dot_handoff_across_silence),
+		cmocka_unit_test(test_ecmp),
 		cmocka_unit_test(test_dot_empty),
 		cmocka_unit_test(test_dot_hostile_strings),
 		cmocka_unit_test(test_svg),
