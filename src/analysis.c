@@ -598,6 +598,18 @@ verdict(struct analysis *an, const struct trace *t,
 	v->last_addr = last_addr;
 	describe(an, last_addr, d1, sizeof(d1));
 
+	if (t->dst == 0) {
+		/* Pasted text that never names its destination. */
+		v->outcome = OUT_DIED;
+		v->where = WH_NONE;
+		v->reason = "silent";
+		snprintf(v->detail, sizeof(v->detail), "The destination is not "
+		    "known (the input does not name it), so neither are the "
+		    "target network and its upstream: hop %u %s is the last to "
+		    "answer. Name the destination (analyze --target) for a "
+		    "verdict.%s", v->last_ttl, d1, extra);
+		return;
+	}
 	if (t->stop == STOP_COMPLETED) {
 		v->outcome = OUT_REACHED;
 		v->where = WH_NONE;

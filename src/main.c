@@ -26,6 +26,7 @@
 #include "lh.h"
 #include "live.h"
 #include "output.h"
+#include "textimport.h"
 
 static const char *progname = "lasthop";
 
@@ -38,6 +39,7 @@ usage(FILE *fp)
 	fprintf(fp,
 "usage: lasthop trace [options] TARGET\n"
 "       lasthop replay [options] FILE...\n"
+"       lasthop analyze [options] FILE...\n"
 "       lasthop --version\n"
 "       lasthop --help\n"
 "\n"
@@ -46,6 +48,12 @@ usage(FILE *fp)
 "                        save every probe and reply as a pcap\n"
 "  replay FILE...        rebuild every traceroute found in saved captures\n"
 "                        (pcap or pcapng; lasthop's own, tcpdump's, ...)\n"
+"  analyze FILE...       read pasted traceroute, mtr --report or tracert\n"
+"                        text and give the same annotation and verdict\n"
+"                        (-F, -o, --asmap, --baseline, --names as for\n"
+"                        replay; -s ADDR: the vantage's address;\n"
+"                        --target ADDR: the destination, where the text\n"
+"                        names none)\n"
 "\n"
 "Trace options:\n"
 "  -M, --method M        udp (default), icmp, tcp (SYN) or tcp-ack\n"
@@ -664,6 +672,190 @@ usage_err:
 	return LH_EXIT_USAGE;
 }
 
+/* Names that came with pasted text, for the analysis's hostname hints. */
+struct paste_names {
+	const struct textimport	*ti;
+	size_t			 i;
+	struct anctx		*ax;	/* --names: reverse DNS for the rest */
+};
+
+static int
+paste_resolve(void *arg, uint32_t addr, char *buf, size_t buflen)
+{
+	struct paste_names *pn = arg;
+	const char *name = textimport_name(pn->ti, pn->i, addr);
+
+	if (name != NULL) {
+		snprintf(buf, buflen, "%s", name);
+		return 0;
+	}
+	return pn->ax->names ? resolve_cb(pn->ax, addr, buf, buflen) : -1;
+}
+
+static int
+cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format",	required_argument, NULL, 'F' },
+		{ "output",	required_argument, NULL, 'o' },
+		{ "asmap",	required_argument, NULL, 'A' },
+		{ "baseline",	required_argument, NULL, 'B' },
+		{ "names",	no_argument,	   NULL, 'R' },
+		{ "source",	required_argument, NULL, 's' },
+		{ "target",	required_argument, NULL, 'd' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct textimport_opts to;
+	uint32_t target = 0;
+	struct textimport **tis = NULL;
+	struct engine_opts eo;
+	struct sink sk;
+	struct anctx ax;
+	struct in_addr a;
+	const char *format = NULL, *outpath = NULL, *baseline = NULL;
+	const char *asmaps[16];
+	char err[LH_ERRLEN];
+	int c, i, nfiles, nasmaps = 0, names = 0, ex = LH_EXIT_OK;
+	size_t k;
+
+	memset(&to, 0, sizeof(to));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "F:o:s:nh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			format = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'A':
+			if (nasmaps == (int)(sizeof(asmaps) / sizeof(asmaps[0]))) {
+				snprintf(err, sizeof(err), "--asmap: at most %zu "
+				    "files", sizeof(asmaps) / sizeof(asmaps[0]));
+				goto usage_err;
+			}
+			asmaps[nasmaps++] = optarg;
+			break;
+		case 'B':
+			baseline = optarg;
+			break;
+		case 'R':
+			names = 1;
+			break;
+		case 'n':
+			names = 0;
+			break;
+		case 's':
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				snprintf(err, sizeof(err), "-s: '%.64s' is not "
+				    "an IPv4 address", optarg);
+				goto usage_err;
+			}
+			to.src = ntohl(a.s_addr);
+			break;
+		case 'd':
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				snprintf(err, sizeof(err), "--target: '%.64s' is "
+				    "not an IPv4 address", optarg);
+				goto usage_err;
+			}
+			target = ntohl(a.s_addr);
+			break;
+		case 'h':
+			usage(stdout);
+			return LH_EXIT_OK;
+		default:	/* getopt said what was wrong */
+			fprintf(stderr, "Try 'lasthop --help'.\n");
+			return LH_EXIT_USAGE;
+		}
+	}
+	nfiles = argc - optind;
+	if (nfiles < 1) {
+		snprintf(err, sizeof(err), "analyze: no file given");
+		goto usage_err;
+	}
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
+		goto usage_err;
+	if (anctx_init(&ax, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		anctx_free(&ax);
+		return LH_EXIT_FAIL;
+	}
+	ax.names = names;
+	engine_opts_default(&eo);
+	for (i = 0; i < nasmaps; i++)
+		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			ex = LH_EXIT_INPUT;
+			goto out;
+		}
+	if (baseline != NULL &&
+	    anctx_baseline(&ax, baseline, &eo, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_INPUT;
+		goto out;
+	}
+	/* Read every file first: a bad one stops us before any output. */
+	if ((tis = calloc((size_t)nfiles, sizeof(*tis))) == NULL) {
+		warnx_("out of memory");
+		ex = LH_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++)
+		if (textimport_read_path(argv[optind + i], &to, &tis[i], err,
+		    sizeof(err)) != 0) {
+			warnx_("%s", err);
+			ex = LH_EXIT_INPUT;
+			goto out;
+		}
+	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < nfiles && ex == LH_EXIT_OK; i++) {
+		for (k = 0; k < tis[i]->ntraces; k++) {
+			struct trace *t = tis[i]->traces[k];
+			struct paste_names pn = { tis[i], k, &ax };
+
+			if (t->dst == 0 && target != 0) {
+				t->dst = target;	/* --target: the text named none */
+				t->stop = trace_stop_reason(t, eo.gap_limit,
+				    t->last_ns);
+			}
+			struct analysis_opts ao = {
+				.map = ax.map,
+				.baseline = baseline_for(&ax, t),
+				.resolve = paste_resolve,
+				.resolve_arg = &pn,
+			};
+
+			if (analyze_trace(t, &ao, err, sizeof(err)) != 0 ||
+			    sk.w.ops->trace(&sk.w, t, err, sizeof(err)) != 0) {
+				warnx_("%s", err);
+				ex = LH_EXIT_FAIL;
+				break;
+			}
+		}
+	}
+	if (ex == LH_EXIT_OK && sk.w.ops->end(&sk.w, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_FAIL;
+	}
+out:
+	ex = sink_close(&sk, ex);
+	for (i = 0; tis != NULL && i < nfiles; i++)
+		textimport_free(tis[i]);
+	free(tis);
+	anctx_free(&ax);
+	return ex;
+usage_err:
+	warnx_("%s", err);
+	fprintf(stderr, "Try 'lasthop --help'.\n");
+	return LH_EXIT_USAGE;
+}
+
 static volatile sig_atomic_t interrupted;
 
 static void
@@ -990,6 +1182,8 @@ main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "trace") == 0)
 		return cmd_trace(argc - 1, argv + 1);
+	if (strcmp(argv[1], "analyze") == 0)
+		return cmd_analyze(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return LH_EXIT_USAGE;

@@ -73,7 +73,7 @@ text_begin(struct writer *w, char *err, size_t errlen)
 static void
 text_flow(FILE *fp, const struct trace *t)
 {
-	if (t->proto == 1)
+	if (t->proto == 1 && t->echo_id != 0)
 		fprintf(fp, ", icmp id %u", t->echo_id);
 	else if (t->has_flow)
 		fprintf(fp, ", ports %u > %u", t->flow_sport, t->flow_dport);
@@ -219,8 +219,10 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	w->ntraces++;
 	if (w->ntraces > 1)
 		fputc('\n', fp);
+	/* 0.0.0.0: not known (pasted text may name neither end). */
 	fprintf(fp, "trace %u: %s -> %s, %s", w->ntraces,
-	    lh_ip4_str(t->src, a, sizeof(a)), lh_ip4_str(t->dst, b, sizeof(b)),
+	    t->src ? lh_ip4_str(t->src, a, sizeof(a)) : "?",
+	    t->dst ? lh_ip4_str(t->dst, b, sizeof(b)) : "?",
 	    method_name(t->method));
 	text_flow(fp, t);
 	fprintf(fp, ", %s, %s\n", t->file ? t->file : "-",

@@ -73,6 +73,16 @@ else
 	fail=$((fail + 1))
 fi
 
+# analyze: pasted text; errors name the file and the line.
+printf 'traceroute to 175.45.176.71 (175.45.176.71), 30 hops max\n 1  100.64.0.1  0.5 ms\n 2  300.1.1.1  1.0 ms\n' >"$tmp/bad.txt"
+printf 'hello\n' >"$tmp/none.txt"
+check 2 "analyze: no file given"			analyze
+check 2 "--target: 'x' is not an IPv4 address"	analyze --target x "$tmp/bad.txt"
+check 3 "$tmp/bad.txt:3:"			analyze "$tmp/bad.txt"
+check 3 "$tmp/none.txt: no traceroute output found"	analyze "$tmp/none.txt"
+check 3 "$tmp/missing.txt"			analyze "$tmp/missing.txt"
+check 0 "verdict: died"				analyze tests/textimport/lab-linux-silent.txt
+
 # trace: every number is range-checked before anything is opened.
 T=175.45.176.71
 check 2 "-q: '0' is not a whole number from 1 to 10"	trace -q 0 $T

@@ -3,6 +3,7 @@
 #   NAME  CAPTURE  OPTIONS...
 # and tests/golden/NAME.out is what `lasthop replay OPTIONS CAPTURE` must
 # print, byte for byte, with its exit code on the first line ("exit N").
+# tests/ANALYZELIST is the same for `lasthop analyze` of pasted text.
 # tests/update-golden.sh rewrites the expected files on purpose.
 set -u
 LASTHOP=${1:?usage: golden.sh LASTHOP}
@@ -12,11 +13,14 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# tests/TESTLIST runs `lasthop replay`, tests/ANALYZELIST `lasthop analyze`.
+for list in TESTLIST:replay ANALYZELIST:analyze; do
+cmd=${list#*:}
 while read -r name capture opts; do
 	case "$name" in ''|'#'*) continue ;; esac
 	exp=tests/golden/$name.out
 	# shellcheck disable=SC2086
-	"$LASTHOP" replay $opts "$capture" >"$tmp/out" 2>"$tmp/err"
+	"$LASTHOP" "$cmd" $opts "$capture" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	{ echo "exit $rc"; cat "$tmp/out"; } >"$tmp/got"
 	if [ ! -f "$exp" ]; then
@@ -34,7 +38,8 @@ while read -r name capture opts; do
 		cat "$tmp/err"
 		fail=$((fail + 1))
 	fi
-done <tests/TESTLIST
+done <"tests/${list%%:*}"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

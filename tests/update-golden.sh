@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 mkdir -p tests/golden
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
+for list in TESTLIST:replay ANALYZELIST:analyze; do
+cmd=${list#*:}
 while read -r name capture opts; do
 	case "$name" in ''|'#'*) continue ;; esac
 	rc=0
 	# shellcheck disable=SC2086
-	"$LASTHOP" replay $opts "$capture" >"$tmp" 2>/dev/null || rc=$?
+	"$LASTHOP" "$cmd" $opts "$capture" >"$tmp" 2>/dev/null || rc=$?
 	{ echo "exit $rc"; cat "$tmp"; } >"tests/golden/$name.out"
 	echo "updated tests/golden/$name.out (exit $rc)"
-done <tests/TESTLIST
+done <"tests/${list%%:*}"
+done
