@@ -20,7 +20,7 @@ FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer
 
-.PHONY: all check check-asan demo deps asan fuzz bench install clean units
+.PHONY: all check check-asan demo deps asan fuzz bench bench-live install clean units
 
 all: lasthop
 
@@ -84,6 +84,11 @@ fuzz: deps
 
 bench: deps all
 	bench/run-bench.sh
+	bench/asmap-bench.sh
+
+# Live tracing speed in the namespace lab (root only).
+bench-live: deps all
+	bench/bench-live.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
