@@ -161,6 +161,15 @@ __lsan_default_suppressions(void)
 	    "leak:libfreetype.so\n";
 }
 
+/* ... and keeps quiet about using them (LSAN_OPTIONS still overrides). */
+const char *__lsan_default_options(void);
+
+__attribute__((used)) const char *
+__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+
 /* ---- object IDs in creation order ---- */
 
 /*
