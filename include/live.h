@@ -31,6 +31,10 @@ struct live_opts {
 	const char	*write_path;	/* capture to write, NULL = none */
 	int		 dry_run;
 	volatile sig_atomic_t *interrupted;	/* set by a SIGINT handler */
+	/* Called about every 200 ms while probing (main prints progress). */
+	void		(*progress)(void *arg, uint32_t sent, uint32_t answered,
+			    int highest_ttl);
+	void		*progress_arg;
 };
 
 struct live_result {

@@ -30,6 +30,7 @@
 #define WAIT_FLOOR_NS	(50LL * 1000000)	/* ... but at least 50 ms */
 #define MAX_PROBES	65536		/* probe numbers are 16 bits */
 #define DRAIN_NS	(20LL * 1000000)	/* last look for stragglers */
+#define PROGRESS_NS	(200LL * 1000000)
 
 struct sprobe {
 	int64_t		tx_mono;
@@ -506,7 +507,7 @@ live_run(struct live *lv, engine_emit_fn emit, void *arg,
     struct live_result *res, char *err, size_t errlen)
 {
 	struct engine_opts eo;
-	int64_t now, next_send = 0, gap_ns, until;
+	int64_t now, next_send = 0, gap_ns, until, next_progress = 0;
 	struct pollfd pfd;
 	int t, fd, ttl;
 
@@ -535,6 +536,18 @@ live_run(struct live *lv, engine_emit_fn emit, void *arg,
 		}
 		if (done(lv, now))
 			break;
+		if (lv->o.progress != NULL && now >= next_progress) {
+			uint32_t i, answered = 0;
+			int hi = 0;
+
+			for (i = 0; i < lv->nsent; i++) {
+				answered += lv->pr[i].answered;
+				if (lv->pr[i].ttl > hi)
+					hi = lv->pr[i].ttl;
+			}
+			lv->o.progress(lv->o.progress_arg, lv->nsent, answered, hi);
+			next_progress = now + PROGRESS_NS;
+		}
 		if (now >= next_send && lv->nsent < MAX_PROBES &&
 		    (ttl = next_ttl(lv, now)) != 0) {
 			if (send_probe(lv, ttl, now, err, errlen) != 0)

@@ -22,6 +22,8 @@
 #include "analysis.h"
 #include "asmap.h"
 #include "capfile.h"
+#include "diagram.h"
+#include "jsonin.h"
 #include "engine.h"
 #include "lh.h"
 #include "live.h"
@@ -40,6 +42,7 @@ usage(FILE *fp)
 "usage: lasthop trace [options] TARGET\n"
 "       lasthop replay [options] FILE...\n"
 "       lasthop analyze [options] FILE...\n"
+"       lasthop diagram [options] RESULT.json...\n"
 "       lasthop --version\n"
 "       lasthop --help\n"
 "\n"
@@ -54,6 +57,8 @@ usage(FILE *fp)
 "                        replay; -s ADDR: the vantage's address;\n"
 "                        --target ADDR: the destination, where the text\n"
 "                        names none)\n"
+"  diagram RESULT.json... draw saved JSON results again, several merged\n"
+"                        into one picture (-F, -o, --color, --ascii)\n"
 "\n"
 "Trace options:\n"
 "  -M, --method M        udp (default), icmp, tcp (SYN) or tcp-ack\n"
@@ -80,10 +85,14 @@ usage(FILE *fp)
 "  -F, -o, --asmap, --baseline  as for replay\n"
 "\n"
 "Replay options:\n"
-"  -F, --format FMT      output format: text (default) or json\n"
+"  -F, --format FMT      text, json, term (the hop diagram; the default\n"
+"                        on a terminal, else text), dot, svg or png\n"
 "  -o, --output FILE     write the result to FILE, replacing it only when\n"
-"                        complete; the format follows a .json or .txt name\n"
-"                        unless --format is given\n"
+"                        complete; the format follows the name (.txt,\n"
+"                        .json, .dot, .gv, .svg, .png) unless -F says\n"
+"      --color[=WHEN]    colour the hop diagram: auto (default: on a\n"
+"                        terminal, unless NO_COLOR is set), always, never\n"
+"      --ascii           draw the hop diagram in plain ASCII\n"
 "  -g, --gap-limit N     silent hops after the last answer that make the\n"
 "                        stop reason 'gap limit' (1-255, default %d)\n"
 "      --window SEC      how long a probe waits for its reply in capture\n"
@@ -94,8 +103,9 @@ usage(FILE *fp)
 "                        pfx2as, bgpdump -m, iptoasn TSV or CAIDA as2org\n"
 "                        (FMT pfx2as|bgpdump|iptoasn|as2org; default:\n"
 "                        detected); repeatable, later files win\n"
-"      --baseline FILE   an earlier capture of a healthy trace to the same\n"
-"                        target: verdicts name where today departs from it\n"
+"      --baseline FILE   an earlier capture (or JSON result) of a healthy\n"
+"                        trace to the same target: verdicts name where\n"
+"                        today departs from it\n"
 "      --names           reverse DNS for responders (sends each address to\n"
 "                        your resolver); -n turns it off\n"
 "\n"
@@ -131,17 +141,61 @@ static int
 sink_open(struct sink *sk, const char *format, const char *outpath,
     char *err, size_t errlen)
 {
-	(void)outpath;
 	memset(sk, 0, sizeof(*sk));
 	if (format == NULL && outpath != NULL)
 		format = format_from_name(outpath);
-	if (format == NULL)
-		format = "text";
+	if (format == NULL)	/* a person at a terminal gets the diagram */
+		format = outpath == NULL && isatty(STDOUT_FILENO) ? "term" :
+		    "text";
 	if ((sk->w.ops = writer_find(format)) == NULL)
 		return lh_err(err, errlen, "--format: '%.64s' is not one of: %s",
 		    format, writer_names());
+	if (strcmp(format, "png") == 0 && (outpath == NULL ||
+	    strcmp(outpath, "-") == 0) && isatty(STDOUT_FILENO))
+		return lh_err(err, errlen, "--format png: give a file with -o, "
+		    "not a terminal");
 	sk->w.fp = stdout;
 	return 0;
+}
+
+/* --color=auto|always|never, NO_COLOR, --ascii: for the terminal diagram. */
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+static int
+parse_color(const char *arg, int *mode, char *err, size_t errlen)
+{
+	if (arg == NULL || strcmp(arg, "auto") == 0)
+		*mode = COLOR_AUTO;
+	else if (strcmp(arg, "always") == 0)
+		*mode = COLOR_ALWAYS;
+	else if (strcmp(arg, "never") == 0)
+		*mode = COLOR_NEVER;
+	else
+		return lh_err(err, errlen, "--color: '%.32s' is not one of: "
+		    "auto, always, never", arg);
+	return 0;
+}
+
+static int
+sink_style(struct sink *sk, const char *outpath, int mode, int ascii,
+    char *err, size_t errlen)
+{
+	const char *nc = getenv("NO_COLOR");
+	int color = mode == COLOR_ALWAYS || (mode == COLOR_AUTO &&
+	    (outpath == NULL || strcmp(outpath, "-") == 0) &&
+	    isatty(STDOUT_FILENO) && !(nc != NULL && *nc != '\0'));
+
+	return diagram_term_config(&sk->w, color, ascii, err, errlen);
+}
+
+/* mkstemp() makes files 0600; a result is an ordinary file. */
+static mode_t
+current_umask(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
 }
 
 /* Create the temporary result file (nothing is written to it yet). */
@@ -158,6 +212,7 @@ sink_file(struct sink *sk, const char *outpath, char *err, size_t errlen)
 			return lh_err(err, errlen, "out of memory");
 		snprintf(sk->tmppath, n, "%s.tmpXXXXXX", outpath);
 		if ((fd = mkstemp(sk->tmppath)) < 0 ||
+		    fchmod(fd, 0666 & ~current_umask()) != 0 ||
 		    (sk->w.fp = fdopen(fd, "w")) == NULL) {
 			lh_err(err, errlen, "%s: %s", outpath, strerror(errno));
 			if (fd >= 0) {
@@ -431,6 +486,21 @@ anctx_baseline(struct anctx *ax, const char *path, const struct engine_opts *o,
 	struct caprec rec;
 	int rc;
 
+	size_t n = strlen(path), i;
+
+	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
+		/* A saved result: its traces are the baseline. */
+		struct jsonin *r = jsonin_load_file(path, err, errlen);
+
+		if (r == NULL)
+			return -1;
+		for (i = 0, rc = 0; i < r->ntraces && rc == 0; i++)
+			rc = collect_cb(ax, jsonin_take(r, i), err, errlen);
+		jsonin_free(r);
+		if (rc == 0 && ax->nbase == 0)
+			return lh_err(err, errlen, "%s: no trace in it", path);
+		return rc;
+	}
 	if ((cf = capfile_open(path, err, errlen)) == NULL)
 		return -1;
 	eo.file = path;
@@ -468,6 +538,12 @@ format_from_name(const char *path)
 		return "json";
 	if (strcmp(dot, ".txt") == 0)
 		return "text";
+	if (strcmp(dot, ".dot") == 0 || strcmp(dot, ".gv") == 0)
+		return "dot";
+	if (strcmp(dot, ".svg") == 0)
+		return "svg";
+	if (strcmp(dot, ".png") == 0)
+		return "png";
 	return NULL;
 }
 
@@ -534,9 +610,12 @@ cmd_replay(int argc, char **argv)
 		{ "asmap",	required_argument, NULL, 'A' },
 		{ "baseline",	required_argument, NULL, 'B' },
 		{ "names",	no_argument,	   NULL, 'R' },
+		{ "color",	optional_argument, NULL, 'C' },
+		{ "ascii",	no_argument,	   NULL, 'a' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	int color_mode = COLOR_AUTO, ascii = 0;
 	struct engine_opts eo;
 	struct sink sk;
 	struct anctx ax;
@@ -592,6 +671,14 @@ cmd_replay(int argc, char **argv)
 		case 'n':
 			names = 0;
 			break;
+		case 'C':
+			if (parse_color(optarg, &color_mode, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			break;
+		case 'a':
+			ascii = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -605,7 +692,8 @@ cmd_replay(int argc, char **argv)
 		snprintf(err, sizeof(err), "replay: no capture file given");
 		goto usage_err;
 	}
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
+	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
 		goto usage_err;
 
 	/* Load every input first: a bad one stops us before any output. */
@@ -703,9 +791,12 @@ cmd_analyze(int argc, char **argv)
 		{ "names",	no_argument,	   NULL, 'R' },
 		{ "source",	required_argument, NULL, 's' },
 		{ "target",	required_argument, NULL, 'd' },
+		{ "color",	optional_argument, NULL, 'C' },
+		{ "ascii",	no_argument,	   NULL, 'a' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	int color_mode = COLOR_AUTO, ascii = 0;
 	struct textimport_opts to;
 	uint32_t target = 0;
 	struct textimport **tis = NULL;
@@ -762,6 +853,14 @@ cmd_analyze(int argc, char **argv)
 			}
 			target = ntohl(a.s_addr);
 			break;
+		case 'C':
+			if (parse_color(optarg, &color_mode, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			break;
+		case 'a':
+			ascii = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -775,7 +874,8 @@ cmd_analyze(int argc, char **argv)
 		snprintf(err, sizeof(err), "analyze: no file given");
 		goto usage_err;
 	}
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
+	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
 		goto usage_err;
 	if (anctx_init(&ax, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
@@ -856,7 +956,120 @@ usage_err:
 	return LH_EXIT_USAGE;
 }
 
+/* lasthop diagram RESULT.json...: re-render saved results. */
+static int
+cmd_diagram(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format",	required_argument, NULL, 'F' },
+		{ "output",	required_argument, NULL, 'o' },
+		{ "color",	optional_argument, NULL, 'C' },
+		{ "ascii",	no_argument,	   NULL, 'a' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int color_mode = COLOR_AUTO, ascii = 0;
+	struct jsonin **rs = NULL;
+	struct file_summary fs;
+	struct sink sk;
+	const char *format = NULL, *outpath = NULL;
+	char err[LH_ERRLEN];
+	int c, i, nfiles, ex = LH_EXIT_OK;
+	size_t k;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "F:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			format = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'C':
+			if (parse_color(optarg, &color_mode, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			break;
+		case 'a':
+			ascii = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return LH_EXIT_OK;
+		default:	/* getopt said what was wrong */
+			fprintf(stderr, "Try 'lasthop --help'.\n");
+			return LH_EXIT_USAGE;
+		}
+	}
+	nfiles = argc - optind;
+	if (nfiles < 1) {
+		snprintf(err, sizeof(err), "diagram: no result file given");
+		goto usage_err;
+	}
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
+	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
+		goto usage_err;
+	/* Read every result first: a bad one stops us before any output. */
+	if ((rs = calloc((size_t)nfiles, sizeof(*rs))) == NULL) {
+		warnx_("out of memory");
+		return LH_EXIT_FAIL;
+	}
+	for (i = 0; i < nfiles; i++)
+		if ((rs[i] = jsonin_load_file(argv[optind + i], err,
+		    sizeof(err))) == NULL) {
+			warnx_("%s", err);
+			ex = LH_EXIT_INPUT;
+			goto out;
+		}
+	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < nfiles && ex == LH_EXIT_OK; i++) {
+		for (k = 0; k < rs[i]->ntraces && ex == LH_EXIT_OK; k++)
+			if (sk.w.ops->trace(&sk.w, rs[i]->traces[k], err,
+			    sizeof(err)) != 0) {
+				warnx_("%s", err);
+				ex = LH_EXIT_FAIL;
+			}
+		for (k = 0; k < rs[i]->nfiles && ex == LH_EXIT_OK; k++) {
+			jsonin_file_summary(rs[i], k, &fs);
+			if (sk.w.ops->file_done(&sk.w, &fs, err,
+			    sizeof(err)) != 0) {
+				warnx_("%s", err);
+				ex = LH_EXIT_FAIL;
+			}
+		}
+	}
+	if (ex == LH_EXIT_OK && sk.w.ops->end(&sk.w, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		ex = LH_EXIT_FAIL;
+	}
+out:
+	ex = sink_close(&sk, ex);
+	for (i = 0; rs != NULL && i < nfiles; i++)
+		jsonin_free(rs[i]);
+	free(rs);
+	return ex;
+usage_err:
+	warnx_("%s", err);
+	fprintf(stderr, "Try 'lasthop --help'.\n");
+	return LH_EXIT_USAGE;
+}
+
 static volatile sig_atomic_t interrupted;
+
+/* A progress line on a terminal, rewritten in place. */
+static void
+show_progress(void *arg, uint32_t sent, uint32_t answered, int highest)
+{
+	(void)arg;
+	fprintf(stderr, "\r%s: %u probes sent, %u answered, up to TTL %d ",
+	    progname, sent, answered, highest);
+	fflush(stderr);
+}
 
 static void
 on_sigint(int sig)
@@ -912,9 +1125,12 @@ cmd_trace(int argc, char **argv)
 		{ "output",	required_argument, NULL, 'o' },
 		{ "asmap",	required_argument, NULL, 'A' },
 		{ "baseline",	required_argument, NULL, 'B' },
+		{ "color",	optional_argument, NULL, 'C' },
+		{ "ascii",	no_argument,	   NULL, 'a' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	int color_mode = COLOR_AUTO, ascii = 0;
 	struct live_opts lo;
 	struct anctx ax;
 	struct engine_opts beo;
@@ -1043,6 +1259,14 @@ cmd_trace(int argc, char **argv)
 		case 'n':
 			names = 0;
 			break;
+		case 'C':
+			if (parse_color(optarg, &color_mode, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			break;
+		case 'a':
+			ascii = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -1066,7 +1290,8 @@ cmd_trace(int argc, char **argv)
 		goto usage_err;
 	}
 	lo.target = argv[optind];
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0)
+	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
+	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
 		goto usage_err;
 	if (resolve(lo.target, &lo.dst, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
@@ -1091,6 +1316,8 @@ cmd_trace(int argc, char **argv)
 	}
 	lo.write_path = write_path;
 	lo.interrupted = &interrupted;
+	if (isatty(STDERR_FILENO))
+		lo.progress = show_progress;
 	signal(SIGINT, on_sigint);
 	signal(SIGTERM, on_sigint);
 	/* The result file too is created before privileges go. */
@@ -1139,6 +1366,8 @@ cmd_trace(int argc, char **argv)
 		warnx_("%s", err);
 		ex = LH_EXIT_NET;
 	}
+	if (lo.progress != NULL)
+		fputs("\r\033[K", stderr);	/* clear the progress line */
 	live_close(lv);
 	if (sk.w.ops->end(&sk.w, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
@@ -1184,6 +1413,8 @@ main(int argc, char **argv)
 		return cmd_trace(argc - 1, argv + 1);
 	if (strcmp(argv[1], "analyze") == 0)
 		return cmd_analyze(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diagram") == 0)
+		return cmd_diagram(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return LH_EXIT_USAGE;

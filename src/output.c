@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "analysis.h"
+#include "diagram.h"
 #include "lh.h"
 #include "output.h"
 
@@ -759,7 +760,8 @@ static const struct writer_ops json_ops = {
 	.free = json_free_,
 };
 
-static const struct writer_ops *const writers[] = { &text_ops, &json_ops };
+static const struct writer_ops *const writers[] = { &text_ops, &json_ops,
+    &diagram_term_ops, &diagram_dot_ops, &diagram_svg_ops, &diagram_png_ops };
 
 const struct writer_ops *
 writer_find(const char *name)
@@ -775,5 +777,5 @@ writer_find(const char *name)
 const char *
 writer_names(void)
 {
-	return "text, json";
+	return "text, json, term, dot, svg, png";
 }

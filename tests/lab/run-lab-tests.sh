@@ -67,6 +67,14 @@ else
 	total_f=$((total_f + 1))
 fi
 
+# LAB_SAVE=DIR keeps lasthop's UDP capture of every path (captures/lab-*:
+# the verdict goldens of tests/TESTLIST replay them without root).
+if [ -n "${LAB_SAVE:-}" ]; then
+	for f in "$OUT"/*-udp.pcap; do
+		cp "$f" "$LAB_SAVE/lab-$(basename "$f")"
+	done
+fi
+
 lab_cleanup
 if lab_check_isolation; then
 	total_p=$((total_p + 1))
