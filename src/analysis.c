@@ -591,8 +591,9 @@ verdict(struct analysis *an, const struct trace *t,
 		    "traffic dies.", hidden, hidden == 1 ? "" : "s");
 	else if (partial > 0)
 		snprintf(extra, sizeof(extra), " %zu earlier hop%s answered "
-		    "only some probes while later hops answered all: rate "
-		    "limiting, not loss.", partial, partial == 1 ? "" : "s");
+		    "only some probes while hops beyond answered: rate "
+		    "limiting, not where traffic dies.", partial,
+		    partial == 1 ? "" : "s");
 	v->has_last = 1;
 	v->last_ttl = t->hops[last].ttl;
 	v->last_addr = last_addr;

@@ -74,6 +74,7 @@ done
 
 run_suite golden tests/golden.sh "$LASTHOP"
 run_suite cli tests/cli.sh "$LASTHOP"
+run_suite svg tests/svg.sh "$LASTHOP"
 [ -x tests/peer/check-peer.sh ] && run_suite peer tests/peer/check-peer.sh "$BUILD"
 [ -x tests/malformed/run.sh ] && run_suite malformed tests/malformed/run.sh "$LASTHOP"
 [ -x tests/crashers/run.sh ] && run_suite crashers tests/crashers/run.sh "$LASTHOP"
