@@ -120,5 +120,17 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	fi
 fi
 
+# make install puts the binary and the manual under DESTDIR/PREFIX.
+if make -s install DESTDIR="$tmp/inst" PREFIX=/usr >"$tmp/out" 2>&1 &&
+    [ -x "$tmp/inst/usr/bin/lasthop" ] &&
+    [ -f "$tmp/inst/usr/share/man/man1/lasthop.1" ] &&
+    "$tmp/inst/usr/bin/lasthop" --version | grep -q "^lasthop "; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: make install DESTDIR=... PREFIX=/usr"
+	cat "$tmp/out"
+	fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -10,6 +10,8 @@ traces through it as the user behind sudo (SUDO_UID/SUDO_GID 65534) while
 this script reads /proc/PID/status.  Asserts: no forged address is
 accepted, the rejections are counted, the replay of the saved capture
 agrees, and once set up the process runs with uid 65534 and no capability.
+Then a trace interrupted with SIGINT must stop, keep its capture and
+print the path so far.
 """
 import json
 import os
@@ -154,6 +156,37 @@ def main(argv):
     check("privileges: no capability after setup",
           late and all(s[2] == 0 and s[3] == 0 for s in late),
           "samples %s" % late[-3:])
+
+    # Ctrl-C: the trace stops, keeps its capture and prints what it has.
+    import signal
+    pcap2, res2 = os.path.join(work, "i.pcap"), os.path.join(work, "i.json")
+    proc = subprocess.Popen(["ip", "netns", "exec", prefix + "vp", lasthop,
+                             "trace", "-n", "-f", "2", "-r", "5", "-M", "icmp",
+                             "--write", pcap2, "-F", "json", "-o", res2, NKT],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, stderr = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, stderr = proc.communicate()
+    check("interrupt: stops at once with exit 0", proc.returncode == 0,
+          "exit %s: %s" % (proc.returncode, stderr.strip()))
+    check("interrupt: says so", "interrupted" in stderr, stderr.strip())
+    doc = json.load(open(res2)) if os.path.exists(res2) else None
+    got = doc and doc["traces"] and [
+        p["addr"] for h in doc["traces"][0]["hops"] for p in h["probes"]
+        if p["addr"]]
+    check("interrupt: the path so far is written",
+          bool(got) and "219.158.96.2" in got, "result %s" % got)
+    r = subprocess.run([lasthop, "replay", "-F", "json", pcap2],
+                       capture_output=True, text=True)
+    check("interrupt: the capture is kept and replays the same",
+          r.returncode == 0 and doc is not None and
+          json.loads(r.stdout)["traces"] == doc["traces"],
+          "replay exit %d" % r.returncode)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
