@@ -547,6 +547,98 @@ format_from_name(const char *path)
 	return NULL;
 }
 
+/*
+ * Options every result-writing command shares: -F, -o, --color, --ascii,
+ * and for the analysing ones --asmap, --baseline, --names, -n.
+ */
+struct common_opts {
+	const char	*format, *outpath, *baseline;
+	const char	*asmaps[16];
+	int		 nasmaps;
+	int		 names;
+	int		 color_mode;
+	int		 ascii;
+};
+
+#define COMMON_LONGOPTS \
+	{ "format",	required_argument, NULL, 'F' }, \
+	{ "output",	required_argument, NULL, 'o' }, \
+	{ "asmap",	required_argument, NULL, 'A' }, \
+	{ "baseline",	required_argument, NULL, 'B' }, \
+	{ "names",	no_argument,	   NULL, 'R' }, \
+	{ "color",	optional_argument, NULL, 'C' }, \
+	{ "ascii",	no_argument,	   NULL, 'a' }, \
+	{ "help",	no_argument,	   NULL, 'h' }
+
+/* 1: c was a common option, 0: it was not, -1: bad value (err says). */
+static int
+common_opt(int c, const char *arg, struct common_opts *co, char *err,
+    size_t errlen)
+{
+	switch (c) {
+	case 'F':
+		co->format = arg;
+		return 1;
+	case 'o':
+		co->outpath = arg;
+		return 1;
+	case 'A':
+		if (co->nasmaps == (int)(sizeof(co->asmaps) /
+		    sizeof(co->asmaps[0])))
+			return lh_err(err, errlen, "--asmap: at most %zu files",
+			    sizeof(co->asmaps) / sizeof(co->asmaps[0]));
+		co->asmaps[co->nasmaps++] = arg;
+		return 1;
+	case 'B':
+		co->baseline = arg;
+		return 1;
+	case 'R':
+		co->names = 1;
+		return 1;
+	case 'n':
+		co->names = 0;
+		return 1;
+	case 'C':
+		return parse_color(arg, &co->color_mode, err, errlen) != 0 ?
+		    -1 : 1;
+	case 'a':
+		co->ascii = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The AS data and the baseline; returns an exit code (0: loaded). */
+static int
+common_load(const struct common_opts *co, struct anctx *ax,
+    const struct engine_opts *eo, char *err, size_t errlen)
+{
+	int i;
+
+	if (anctx_init(ax, err, errlen) != 0)
+		return LH_EXIT_FAIL;
+	ax->names = co->names;
+	for (i = 0; i < co->nasmaps; i++)
+		if (anctx_asmap(ax, co->asmaps[i], err, errlen) != 0)
+			return LH_EXIT_INPUT;
+	if (co->baseline != NULL &&
+	    anctx_baseline(ax, co->baseline, eo, err, errlen) != 0)
+		return LH_EXIT_INPUT;
+	return 0;
+}
+
+/* The writer of -F/-o, styled by --color/--ascii. */
+static int
+sink_setup(struct sink *sk, const struct common_opts *co, char *err,
+    size_t errlen)
+{
+	if (sink_open(sk, co->format, co->outpath, err, errlen) != 0)
+		return -1;
+	return sink_style(sk, co->outpath, co->color_mode, co->ascii, err,
+	    errlen);
+}
+
 /* Replay one open capture into w.  Returns an exit code. */
 static int
 replay_one(struct capfile *cf, const char *path, struct engine_opts *eo,
@@ -602,28 +694,17 @@ static int
 cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format",	required_argument, NULL, 'F' },
-		{ "output",	required_argument, NULL, 'o' },
 		{ "gap-limit",	required_argument, NULL, 'g' },
 		{ "window",	required_argument, NULL, 'W' },
 		{ "late",	required_argument, NULL, 'L' },
-		{ "asmap",	required_argument, NULL, 'A' },
-		{ "baseline",	required_argument, NULL, 'B' },
-		{ "names",	no_argument,	   NULL, 'R' },
-		{ "color",	optional_argument, NULL, 'C' },
-		{ "ascii",	no_argument,	   NULL, 'a' },
-		{ "help",	no_argument,	   NULL, 'h' },
+		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	int color_mode = COLOR_AUTO, ascii = 0;
+	struct common_opts co = { .names = 0, .color_mode = COLOR_AUTO };
 	struct engine_opts eo;
 	struct sink sk;
 	struct anctx ax;
-	int names = 0;
 	struct capfile **cfs = NULL;
-	const char *format = NULL, *outpath = NULL, *baseline = NULL;
-	const char *asmaps[16];
-	int nasmaps = 0;
 	char err[LH_ERRLEN];
 	long v;
 	int c, i, nfiles, ex = LH_EXIT_OK, rc;
@@ -631,13 +712,11 @@ cmd_replay(int argc, char **argv)
 	engine_opts_default(&eo);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "F:o:g:nh", longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, optarg, &co, err, sizeof(err))) < 0)
+			goto usage_err;
+		if (rc > 0)
+			continue;
 		switch (c) {
-		case 'F':
-			format = optarg;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
 		case 'g':
 			if (lh_parse_long(optarg, 1, 255, "--gap-limit", &v,
 			    err, sizeof(err)) != 0)
@@ -654,31 +733,6 @@ cmd_replay(int argc, char **argv)
 			    &eo.late_ns, err, sizeof(err)) != 0)
 				goto usage_err;
 			break;
-		case 'A':
-			if (nasmaps == (int)(sizeof(asmaps) / sizeof(asmaps[0]))) {
-				snprintf(err, sizeof(err), "--asmap: at most %zu "
-				    "files", sizeof(asmaps) / sizeof(asmaps[0]));
-				goto usage_err;
-			}
-			asmaps[nasmaps++] = optarg;
-			break;
-		case 'B':
-			baseline = optarg;
-			break;
-		case 'R':
-			names = 1;
-			break;
-		case 'n':
-			names = 0;
-			break;
-		case 'C':
-			if (parse_color(optarg, &color_mode, err,
-			    sizeof(err)) != 0)
-				goto usage_err;
-			break;
-		case 'a':
-			ascii = 1;
-			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -692,27 +746,12 @@ cmd_replay(int argc, char **argv)
 		snprintf(err, sizeof(err), "replay: no capture file given");
 		goto usage_err;
 	}
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
-	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
+	if (sink_setup(&sk, &co, err, sizeof(err)) != 0)
 		goto usage_err;
 
 	/* Load every input first: a bad one stops us before any output. */
-	if (anctx_init(&ax, err, sizeof(err)) != 0) {
+	if ((ex = common_load(&co, &ax, &eo, err, sizeof(err))) != 0) {
 		warnx_("%s", err);
-		anctx_free(&ax);
-		return LH_EXIT_FAIL;
-	}
-	ax.names = names;
-	for (i = 0; i < nasmaps; i++)
-		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
-			warnx_("%s", err);
-			ex = LH_EXIT_INPUT;
-			goto out;
-		}
-	if (baseline != NULL &&
-	    anctx_baseline(&ax, baseline, &eo, err, sizeof(err)) != 0) {
-		warnx_("%s", err);
-		ex = LH_EXIT_INPUT;
 		goto out;
 	}
 	if ((cfs = calloc((size_t)nfiles, sizeof(*cfs))) == NULL) {
@@ -728,7 +767,7 @@ cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+	if (sink_begin(&sk, co.outpath, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		ex = LH_EXIT_FAIL;
 		goto out;
@@ -784,19 +823,12 @@ static int
 cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format",	required_argument, NULL, 'F' },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "asmap",	required_argument, NULL, 'A' },
-		{ "baseline",	required_argument, NULL, 'B' },
-		{ "names",	no_argument,	   NULL, 'R' },
 		{ "source",	required_argument, NULL, 's' },
 		{ "target",	required_argument, NULL, 'd' },
-		{ "color",	optional_argument, NULL, 'C' },
-		{ "ascii",	no_argument,	   NULL, 'a' },
-		{ "help",	no_argument,	   NULL, 'h' },
+		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	int color_mode = COLOR_AUTO, ascii = 0;
+	struct common_opts co = { .names = 0, .color_mode = COLOR_AUTO };
 	struct textimport_opts to;
 	uint32_t target = 0;
 	struct textimport **tis = NULL;
@@ -804,39 +836,18 @@ cmd_analyze(int argc, char **argv)
 	struct sink sk;
 	struct anctx ax;
 	struct in_addr a;
-	const char *format = NULL, *outpath = NULL, *baseline = NULL;
-	const char *asmaps[16];
 	char err[LH_ERRLEN];
-	int c, i, nfiles, nasmaps = 0, names = 0, ex = LH_EXIT_OK;
+	int c, i, nfiles, ex = LH_EXIT_OK, rc;
 	size_t k;
 
 	memset(&to, 0, sizeof(to));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "F:o:s:nh", longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, optarg, &co, err, sizeof(err))) < 0)
+			goto usage_err;
+		if (rc > 0)
+			continue;
 		switch (c) {
-		case 'F':
-			format = optarg;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'A':
-			if (nasmaps == (int)(sizeof(asmaps) / sizeof(asmaps[0]))) {
-				snprintf(err, sizeof(err), "--asmap: at most %zu "
-				    "files", sizeof(asmaps) / sizeof(asmaps[0]));
-				goto usage_err;
-			}
-			asmaps[nasmaps++] = optarg;
-			break;
-		case 'B':
-			baseline = optarg;
-			break;
-		case 'R':
-			names = 1;
-			break;
-		case 'n':
-			names = 0;
-			break;
 		case 's':
 			if (inet_pton(AF_INET, optarg, &a) != 1) {
 				snprintf(err, sizeof(err), "-s: '%.64s' is not "
@@ -853,14 +864,6 @@ cmd_analyze(int argc, char **argv)
 			}
 			target = ntohl(a.s_addr);
 			break;
-		case 'C':
-			if (parse_color(optarg, &color_mode, err,
-			    sizeof(err)) != 0)
-				goto usage_err;
-			break;
-		case 'a':
-			ascii = 1;
-			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -874,26 +877,11 @@ cmd_analyze(int argc, char **argv)
 		snprintf(err, sizeof(err), "analyze: no file given");
 		goto usage_err;
 	}
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
-	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
+	if (sink_setup(&sk, &co, err, sizeof(err)) != 0)
 		goto usage_err;
-	if (anctx_init(&ax, err, sizeof(err)) != 0) {
-		warnx_("%s", err);
-		anctx_free(&ax);
-		return LH_EXIT_FAIL;
-	}
-	ax.names = names;
 	engine_opts_default(&eo);
-	for (i = 0; i < nasmaps; i++)
-		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
-			warnx_("%s", err);
-			ex = LH_EXIT_INPUT;
-			goto out;
-		}
-	if (baseline != NULL &&
-	    anctx_baseline(&ax, baseline, &eo, err, sizeof(err)) != 0) {
+	if ((ex = common_load(&co, &ax, &eo, err, sizeof(err))) != 0) {
 		warnx_("%s", err);
-		ex = LH_EXIT_INPUT;
 		goto out;
 	}
 	/* Read every file first: a bad one stops us before any output. */
@@ -909,7 +897,7 @@ cmd_analyze(int argc, char **argv)
 			ex = LH_EXIT_INPUT;
 			goto out;
 		}
-	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+	if (sink_begin(&sk, co.outpath, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		ex = LH_EXIT_FAIL;
 		goto out;
@@ -968,32 +956,21 @@ cmd_diagram(int argc, char **argv)
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int color_mode = COLOR_AUTO, ascii = 0;
+	struct common_opts co = { .color_mode = COLOR_AUTO };
 	struct jsonin **rs = NULL;
 	struct file_summary fs;
 	struct sink sk;
-	const char *format = NULL, *outpath = NULL;
 	char err[LH_ERRLEN];
-	int c, i, nfiles, ex = LH_EXIT_OK;
+	int c, i, nfiles, ex = LH_EXIT_OK, rc;
 	size_t k;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "F:o:h", longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, optarg, &co, err, sizeof(err))) < 0)
+			goto usage_err;
+		if (rc > 0)
+			continue;
 		switch (c) {
-		case 'F':
-			format = optarg;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'C':
-			if (parse_color(optarg, &color_mode, err,
-			    sizeof(err)) != 0)
-				goto usage_err;
-			break;
-		case 'a':
-			ascii = 1;
-			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -1007,8 +984,7 @@ cmd_diagram(int argc, char **argv)
 		snprintf(err, sizeof(err), "diagram: no result file given");
 		goto usage_err;
 	}
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
-	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
+	if (sink_setup(&sk, &co, err, sizeof(err)) != 0)
 		goto usage_err;
 	/* Read every result first: a bad one stops us before any output. */
 	if ((rs = calloc((size_t)nfiles, sizeof(*rs))) == NULL) {
@@ -1022,7 +998,7 @@ cmd_diagram(int argc, char **argv)
 			ex = LH_EXIT_INPUT;
 			goto out;
 		}
-	if (sink_begin(&sk, outpath, err, sizeof(err)) != 0) {
+	if (sink_begin(&sk, co.outpath, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		ex = LH_EXIT_FAIL;
 		goto out;
@@ -1121,29 +1097,22 @@ cmd_trace(int argc, char **argv)
 		{ "write",	required_argument, NULL, O_WRITE },
 		{ "no-save",	no_argument,	   NULL, O_NOSAVE },
 		{ "dry-run",	no_argument,	   NULL, O_DRYRUN },
-		{ "format",	required_argument, NULL, 'F' },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "asmap",	required_argument, NULL, 'A' },
-		{ "baseline",	required_argument, NULL, 'B' },
-		{ "color",	optional_argument, NULL, 'C' },
-		{ "ascii",	no_argument,	   NULL, 'a' },
-		{ "help",	no_argument,	   NULL, 'h' },
+		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	int color_mode = COLOR_AUTO, ascii = 0;
+	/* trace looks names up unless -n, as traceroute does */
+	struct common_opts co = { .names = 1, .color_mode = COLOR_AUTO };
 	struct live_opts lo;
 	struct anctx ax;
 	struct engine_opts beo;
-	const char *asmaps[16], *baseline = NULL;
-	int nasmaps = 0, names = 1, i;
 	struct live_result lr;
 	struct live *lv;
 	struct sink sk;
 	struct emit_ctx ec;
 	struct in_addr a;
-	const char *format = NULL, *outpath = NULL, *write_path = NULL;
+	const char *write_path = NULL;
 	char err[LH_ERRLEN], defpath[256], tb[32];
-	int c, no_save = 0, ex;
+	int c, no_save = 0, ex, rc;
 	long v;
 	uint64_t n;
 	time_t now;
@@ -1153,6 +1122,10 @@ cmd_trace(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "M:UITf:m:q:w:p:s:i:r:g:N:F:o:nh",
 	    longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, optarg, &co, err, sizeof(err))) < 0)
+			goto usage_err;
+		if (rc > 0)
+			continue;
 		switch (c) {
 		case 'M':
 			if ((lo.method = probe_find(optarg)) == NULL) {
@@ -1239,34 +1212,6 @@ cmd_trace(int argc, char **argv)
 		case O_DRYRUN:
 			lo.dry_run = 1;
 			break;
-		case 'F':
-			format = optarg;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'A':
-			if (nasmaps == (int)(sizeof(asmaps) / sizeof(asmaps[0]))) {
-				snprintf(err, sizeof(err), "--asmap: at most %zu "
-				    "files", sizeof(asmaps) / sizeof(asmaps[0]));
-				goto usage_err;
-			}
-			asmaps[nasmaps++] = optarg;
-			break;
-		case 'B':
-			baseline = optarg;
-			break;
-		case 'n':
-			names = 0;
-			break;
-		case 'C':
-			if (parse_color(optarg, &color_mode, err,
-			    sizeof(err)) != 0)
-				goto usage_err;
-			break;
-		case 'a':
-			ascii = 1;
-			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -1290,8 +1235,7 @@ cmd_trace(int argc, char **argv)
 		goto usage_err;
 	}
 	lo.target = argv[optind];
-	if (sink_open(&sk, format, outpath, err, sizeof(err)) != 0 ||
-	    sink_style(&sk, outpath, color_mode, ascii, err, sizeof(err)) != 0)
+	if (sink_setup(&sk, &co, err, sizeof(err)) != 0)
 		goto usage_err;
 	if (resolve(lo.target, &lo.dst, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
@@ -1321,7 +1265,7 @@ cmd_trace(int argc, char **argv)
 	signal(SIGINT, on_sigint);
 	signal(SIGTERM, on_sigint);
 	/* The result file too is created before privileges go. */
-	if (sink_file_early(&sk, outpath, err, sizeof(err)) != 0) {
+	if (sink_file_early(&sk, co.outpath, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		return sink_close(&sk, LH_EXIT_FAIL);
 	}
@@ -1331,27 +1275,12 @@ cmd_trace(int argc, char **argv)
 		return sink_close(&sk, ex);
 	}
 	/* The AS data and the baseline: parsed only after the drop. */
-	if (anctx_init(&ax, err, sizeof(err)) != 0) {
-		warnx_("%s", err);
-		anctx_free(&ax);
-		live_close(lv);
-		return sink_close(&sk, LH_EXIT_FAIL);
-	}
-	ax.names = names;
-	for (i = 0; i < nasmaps; i++)
-		if (anctx_asmap(&ax, asmaps[i], err, sizeof(err)) != 0) {
-			warnx_("%s", err);
-			anctx_free(&ax);
-			live_close(lv);
-			return sink_close(&sk, LH_EXIT_INPUT);
-		}
 	engine_opts_default(&beo);
-	if (baseline != NULL &&
-	    anctx_baseline(&ax, baseline, &beo, err, sizeof(err)) != 0) {
+	if ((ex = common_load(&co, &ax, &beo, err, sizeof(err))) != 0) {
 		warnx_("%s", err);
 		anctx_free(&ax);
 		live_close(lv);
-		return sink_close(&sk, LH_EXIT_INPUT);
+		return sink_close(&sk, ex);
 	}
 	if (sk.w.ops->begin(&sk.w, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
