@@ -1,5 +1,4 @@
 /* output.c: the text (traceroute-style) and JSON writers of the path model. */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,12 +10,23 @@
 #include "lh.h"
 #include "output.h"
 
+/* v as exactly width decimal digits (v < 10^width). */
+static void
+put_digits(char *p, unsigned v, int width)
+{
+	while (width-- > 0) {
+		p[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 const char *
 fmt_time(int64_t ns, char *buf, size_t buflen)
 {
 	time_t sec = (time_t)(ns / 1000000000);
 	long us = (long)((ns % 1000000000) / 1000);
 	struct tm tm;
+	int year;
 
 	if (us < 0) {
 		us += 1000000;
@@ -26,9 +36,29 @@ fmt_time(int64_t ns, char *buf, size_t buflen)
 		snprintf(buf, buflen, "?");
 		return buf;
 	}
-	snprintf(buf, buflen, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, us);
+	year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999 || buflen < sizeof("YYYY-MM-DDThh:mm:ss.uuuuuuZ")) {
+		snprintf(buf, buflen, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		    year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, us);
+		return buf;
+	}
+	/* The same digits by hand: JSON prints a time for every probe. */
+	put_digits(buf, (unsigned)year, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, (unsigned)tm.tm_mon + 1, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, (unsigned)tm.tm_mday, 2);
+	buf[10] = 'T';
+	put_digits(buf + 11, (unsigned)tm.tm_hour, 2);
+	buf[13] = ':';
+	put_digits(buf + 14, (unsigned)tm.tm_min, 2);
+	buf[16] = ':';
+	put_digits(buf + 17, (unsigned)tm.tm_sec, 2);
+	buf[19] = '.';
+	put_digits(buf + 20, (unsigned)us, 6);
+	buf[26] = 'Z';
+	buf[27] = '\0';
 	return buf;
 }
 
@@ -71,34 +101,59 @@ text_begin(struct writer *w, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-text_flow(FILE *fp, const struct trace *t)
-{
-	if (t->proto == 1 && t->echo_id != 0)
-		fprintf(fp, ", icmp id %u", t->echo_id);
-	else if (t->has_flow)
-		fprintf(fp, ", ports %u > %u", t->flow_sport, t->flow_dport);
-}
-
-/* A line being built; flushed early when a hop has very many probes. */
+/*
+ * The text of one trace is built here and written in large pieces: the hot
+ * path of a replay formats by hand rather than through printf.  Nothing is
+ * ever cut: a piece that does not fit flushes the buffer first.
+ */
 struct lbuf {
-	char	b[2048];
-	size_t	n;
+	FILE	*fp;
+	size_t	 n;
+	char	 b[8192];
 };
 
-#define LB_ROOM	256	/* the most one probe's text can take */
-
 static void
-lb_str(struct lbuf *lb, const char *s)
+lb_flush(struct lbuf *lb)
 {
-	size_t n = strlen(s);
+	if (lb->n > 0)
+		fwrite(lb->b, 1, lb->n, lb->fp);
+	lb->n = 0;
+}
 
-	if (n > sizeof(lb->b) - lb->n)
-		n = sizeof(lb->b) - lb->n;
+/* A piece too big for the room left: flush first, or write it directly. */
+static void
+lb_big(struct lbuf *lb, const char *s, size_t n)
+{
+	lb_flush(lb);
+	if (n > sizeof(lb->b)) {
+		fwrite(s, 1, n, lb->fp);
+		return;
+	}
+	memcpy(lb->b, s, n);
+	lb->n = n;
+}
+
+static inline void
+lb_mem(struct lbuf *lb, const char *s, size_t n)
+{
+	if (n > sizeof(lb->b) - lb->n) {
+		lb_big(lb, s, n);
+		return;
+	}
 	memcpy(lb->b + lb->n, s, n);
 	lb->n += n;
 }
 
+/* A string literal: its length is known at compile time. */
+#define LB_LIT(lb, s)	lb_mem((lb), "" s, sizeof(s) - 1)
+
+static void
+lb_str(struct lbuf *lb, const char *s)
+{
+	lb_mem(lb, s, strlen(s));
+}
+
+/* A decimal number, as %u or PRIu64 prints it. */
 static void
 lb_u64(struct lbuf *lb, uint64_t v)
 {
@@ -109,41 +164,64 @@ lb_u64(struct lbuf *lb, uint64_t v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	if (sizeof(tmp) - i <= sizeof(lb->b) - lb->n) {
-		memcpy(lb->b + lb->n, tmp + i, sizeof(tmp) - i);
-		lb->n += sizeof(tmp) - i;
-	}
+	lb_mem(lb, tmp + i, sizeof(tmp) - i);
 }
 
 /* Three digits with leading zeros (v < 1000). */
 static void
 lb_u64_3(struct lbuf *lb, unsigned v)
 {
-	char tmp[4] = { (char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10),
-	    (char)('0' + v % 10), '\0' };
+	char tmp[3] = { (char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10),
+	    (char)('0' + v % 10) };
 
-	lb_str(lb, tmp);
+	lb_mem(lb, tmp, sizeof(tmp));
+}
+
+/* An address as lh_ip4_str() writes it (dotted quad), without the copy. */
+static void
+lb_ip4(struct lbuf *lb, uint32_t addr)
+{
+	char a[LH_IP4_STRLEN], *p = a;
+	unsigned v;
+	int shift;
+
+	for (shift = 24; shift >= 0; shift -= 8) {
+		v = (addr >> shift) & 0xff;
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		if (shift > 0)
+			*p++ = '.';
+	}
+	lb_mem(lb, a, (size_t)(p - a));
 }
 
 static void
-lb_room(struct lbuf *lb, FILE *fp)
+text_flow(struct lbuf *lb, const struct trace *t)
 {
-	if (sizeof(lb->b) - lb->n < LB_ROOM) {
-		fwrite(lb->b, 1, lb->n, fp);
-		lb->n = 0;
+	if (t->proto == 1 && t->echo_id != 0) {
+		LB_LIT(lb, ", icmp id ");
+		lb_u64(lb, t->echo_id);
+	} else if (t->has_flow) {
+		LB_LIT(lb, ", ports ");
+		lb_u64(lb, t->flow_sport);
+		LB_LIT(lb, " > ");
+		lb_u64(lb, t->flow_dport);
 	}
 }
 
 /* Consecutive hops in one network, e.g. "3-4 AS4837 CHINA169-BACKBONE". */
 static void
-text_bands(FILE *fp, const struct trace *t)
+text_bands(struct lbuf *lb, const struct trace *t)
 {
 	const struct annot *a, *cur = NULL;
 	size_t h, i;
 	unsigned from = 0, to = 0;
 	int first = 1;
 
-	fputs("   networks:", fp);
+	LB_LIT(lb, "   networks:");
 	for (h = 0; h <= t->nhops; h++) {
 		a = NULL;
 		for (i = 0; h < t->nhops && i < t->hops[h].n; i++) {
@@ -162,13 +240,23 @@ text_bands(FILE *fp, const struct trace *t)
 			continue;
 		}
 		if (cur != NULL) {
-			fprintf(fp, "%s %u", first ? "" : ";", from);
-			if (to != from)
-				fprintf(fp, "-%u", to);
-			if (cur->asn != 0)
-				fprintf(fp, " AS%u%s%s", cur->asn,
-				    cur->as_name[0] ? " " : "", cur->as_name);
-			fprintf(fp, " (%s)", role_name(cur->role));
+			lb_str(lb, first ? " " : "; ");
+			lb_u64(lb, from);
+			if (to != from) {
+				LB_LIT(lb, "-");
+				lb_u64(lb, to);
+			}
+			if (cur->asn != 0) {
+				LB_LIT(lb, " AS");
+				lb_u64(lb, cur->asn);
+				if (cur->as_name[0]) {
+					LB_LIT(lb, " ");
+					lb_str(lb, cur->as_name);
+				}
+			}
+			LB_LIT(lb, " (");
+			lb_str(lb, role_name(cur->role));
+			LB_LIT(lb, ")");
 			first = 0;
 		}
 		if (h < t->nhops) {
@@ -176,150 +264,193 @@ text_bands(FILE *fp, const struct trace *t)
 			from = to = t->hops[h].ttl;
 		}
 	}
-	fputc('\n', fp);
+	LB_LIT(lb, "\n");
 }
 
 static void
-text_analysis(FILE *fp, const struct trace *t)
+text_analysis(struct lbuf *lb, const struct trace *t)
 {
 	const struct analysis *an = t->an;
 	const struct verdict *v = &an->v;
-	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN];
 
-	text_bands(fp, t);
+	text_bands(lb, t);
 	if (an->has_handoff) {
-		fputs("   handoff:", fp);
-		if (an->ho_up_ttl)
-			fprintf(fp, " hop %u %s ->", an->ho_up_ttl,
-			    lh_ip4_str(an->ho_up_addr, a, sizeof(a)));
-		fprintf(fp, " hop %u %s (%s)\n", an->ho_in_ttl,
-		    lh_ip4_str(an->ho_in_addr, b, sizeof(b)), an->ho_rule);
+		LB_LIT(lb, "   handoff:");
+		if (an->ho_up_ttl) {
+			LB_LIT(lb, " hop ");
+			lb_u64(lb, an->ho_up_ttl);
+			LB_LIT(lb, " ");
+			lb_ip4(lb, an->ho_up_addr);
+			LB_LIT(lb, " ->");
+		}
+		LB_LIT(lb, " hop ");
+		lb_u64(lb, an->ho_in_ttl);
+		LB_LIT(lb, " ");
+		lb_ip4(lb, an->ho_in_addr);
+		LB_LIT(lb, " (");
+		lb_str(lb, an->ho_rule);
+		LB_LIT(lb, ")\n");
 	}
-	fprintf(fp, "   verdict: %s", outcome_name(v->outcome));
-	if (where_name(v->where) != NULL)
-		fprintf(fp, " at %s", where_name(v->where));
-	else if (v->cand[0] != WH_NONE)
-		fprintf(fp, " in %s or at %s", where_name(v->cand[0]),
-		    where_name(v->cand[1]));
-	if (v->outcome == OUT_DIED)
-		fprintf(fp, " (%s)", v->reason);
-	fprintf(fp, "\n   %s\n", v->detail);
+	LB_LIT(lb, "   verdict: ");
+	lb_str(lb, outcome_name(v->outcome));
+	if (where_name(v->where) != NULL) {
+		LB_LIT(lb, " at ");
+		lb_str(lb, where_name(v->where));
+	} else if (v->cand[0] != WH_NONE) {
+		LB_LIT(lb, " in ");
+		lb_str(lb, where_name(v->cand[0]));
+		LB_LIT(lb, " or at ");
+		lb_str(lb, where_name(v->cand[1]));
+	}
+	if (v->outcome == OUT_DIED) {
+		LB_LIT(lb, " (");
+		lb_str(lb, v->reason);
+		LB_LIT(lb, ")");
+	}
+	LB_LIT(lb, "\n   ");
+	lb_str(lb, v->detail);
+	LB_LIT(lb, "\n");
+}
+
+/* One hop's line: " 7  62.115.9.236  37.222 ms 62.115.165.44 <MPLS:...>  ..." */
+static void
+text_hop(struct lbuf *lb, const struct trace *t, const struct hop *hp)
+{
+	char mb[16];
+	const char *mark;
+	size_t i, k;
+	uint32_t shown = 0;
+	int any = 0;
+
+	if (hp->ttl < 10)
+		LB_LIT(lb, " ");
+	lb_u64(lb, hp->ttl);
+	LB_LIT(lb, " ");
+	for (i = 0; i < hp->n; i++) {
+		const struct probe *p = &t->probes[hp->first + i];
+
+		if (p->rkind == RK_NONE) {
+			LB_LIT(lb, " *");
+			continue;
+		}
+		if (!any || p->raddr != shown) {
+			const struct annot *an = analysis_annot(t->an, p->raddr);
+
+			LB_LIT(lb, " ");
+			if (an != NULL && an->name != NULL) {
+				lb_str(lb, an->name);
+				LB_LIT(lb, " (");
+			}
+			lb_ip4(lb, p->raddr);
+			if (an != NULL && an->name != NULL)
+				LB_LIT(lb, ")");
+			if (an != NULL && an->asn != 0) {
+				LB_LIT(lb, " [AS");
+				lb_u64(lb, an->asn);
+				LB_LIT(lb, "]");
+			}
+			for (k = 0; k < p->nmpls; k++) {
+				LB_LIT(lb, " <MPLS:L=");
+				lb_u64(lb, p->mpls[k] >> 12);
+				LB_LIT(lb, ",E=");
+				lb_u64(lb, (p->mpls[k] >> 9) & 7);
+				LB_LIT(lb, ",S=");
+				lb_u64(lb, (p->mpls[k] >> 8) & 1);
+				LB_LIT(lb, ",T=");
+				lb_u64(lb, p->mpls[k] & 0xff);
+				LB_LIT(lb, ">");
+			}
+			shown = p->raddr;
+			any = 1;
+		}
+		/* The digits of %.3f, from whole microseconds. */
+		LB_LIT(lb, "  ");
+		lb_u64(lb, (uint64_t)(rtt_us(p) / 1000));
+		LB_LIT(lb, ".");
+		lb_u64_3(lb, (unsigned)(rtt_us(p) % 1000));
+		LB_LIT(lb, " ms");
+		mark = reply_mark(p, mb, sizeof(mb));
+		if (*mark) {
+			LB_LIT(lb, " ");
+			lb_str(lb, mark);
+		}
+		if (p->late)
+			LB_LIT(lb, " (late)");
+		if (p->nat)
+			LB_LIT(lb, " (nat)");
+		if (p->dups) {
+			LB_LIT(lb, " (dup x");
+			lb_u64(lb, p->dups);
+			LB_LIT(lb, ")");
+		}
+	}
+	LB_LIT(lb, "\n");
+}
+
+/* ", 3 duplicate" and the like: a counter named only when it is not zero. */
+static void
+text_count(struct lbuf *lb, uint64_t n, const char *what)
+{
+	if (n == 0)
+		return;
+	LB_LIT(lb, ", ");
+	lb_u64(lb, n);
+	lb_str(lb, what);
 }
 
 static int
 text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
-	FILE *fp = w->fp;
-	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN], tb[40], mb[16];
-	const char *mark;
-	size_t h, i, k;
-	uint32_t shown;
-	int any;
 	struct lbuf lb;
+	char tb[40];
+	size_t h;
 
+	lb.fp = w->fp;
+	lb.n = 0;
 	w->ntraces++;
 	if (w->ntraces > 1)
-		fputc('\n', fp);
+		LB_LIT(&lb, "\n");
 	/* 0.0.0.0: not known (pasted text may name neither end). */
-	fprintf(fp, "trace %u: %s -> %s, %s", w->ntraces,
-	    t->src ? lh_ip4_str(t->src, a, sizeof(a)) : "?",
-	    t->dst ? lh_ip4_str(t->dst, b, sizeof(b)) : "?",
-	    method_name(t->method));
-	text_flow(fp, t);
-	fprintf(fp, ", %s, %s\n", t->file ? t->file : "-",
-	    fmt_time(t->first_ns, tb, sizeof(tb)));
-	for (h = 0; h < t->nhops; h++) {
-		const struct hop *hp = &t->hops[h];
-
-		/* The hot loop of a replay: formatted by hand, one write a line. */
-		lb.n = 0;
-		if (hp->ttl < 10)
-			lb_str(&lb, " ");
-		lb_u64(&lb, hp->ttl);
-		lb_str(&lb, " ");
-		shown = 0;
-		any = 0;
-		for (i = 0; i < hp->n; i++) {
-			const struct probe *p = &t->probes[hp->first + i];
-
-			lb_room(&lb, fp);
-			if (p->rkind == RK_NONE) {
-				lb_str(&lb, " *");
-				continue;
-			}
-			if (!any || p->raddr != shown) {
-				const struct annot *an =
-				    analysis_annot(t->an, p->raddr);
-
-				lb_str(&lb, " ");
-				if (an != NULL && an->name != NULL) {
-					lb_str(&lb, an->name);
-					lb_str(&lb, " (");
-				}
-				lb_str(&lb, lh_ip4_str(p->raddr, a, sizeof(a)));
-				if (an != NULL && an->name != NULL)
-					lb_str(&lb, ")");
-				if (an != NULL && an->asn != 0) {
-					lb_str(&lb, " [AS");
-					lb_u64(&lb, an->asn);
-					lb_str(&lb, "]");
-				}
-				for (k = 0; k < p->nmpls; k++) {
-					lb_str(&lb, " <MPLS:L=");
-					lb_u64(&lb, p->mpls[k] >> 12);
-					lb_str(&lb, ",E=");
-					lb_u64(&lb, (p->mpls[k] >> 9) & 7);
-					lb_str(&lb, ",S=");
-					lb_u64(&lb, (p->mpls[k] >> 8) & 1);
-					lb_str(&lb, ",T=");
-					lb_u64(&lb, p->mpls[k] & 0xff);
-					lb_str(&lb, ">");
-				}
-				shown = p->raddr;
-				any = 1;
-			}
-			/* The digits of %.3f, from whole microseconds. */
-			lb_str(&lb, "  ");
-			lb_u64(&lb, (uint64_t)(rtt_us(p) / 1000));
-			lb_str(&lb, ".");
-			lb_u64_3(&lb, (unsigned)(rtt_us(p) % 1000));
-			lb_str(&lb, " ms");
-			mark = reply_mark(p, mb, sizeof(mb));
-			if (*mark) {
-				lb_str(&lb, " ");
-				lb_str(&lb, mark);
-			}
-			if (p->late)
-				lb_str(&lb, " (late)");
-			if (p->nat)
-				lb_str(&lb, " (nat)");
-			if (p->dups) {
-				lb_str(&lb, " (dup x");
-				lb_u64(&lb, p->dups);
-				lb_str(&lb, ")");
-			}
-		}
-		lb_str(&lb, "\n");
-		fwrite(lb.b, 1, lb.n, fp);
-	}
-	fprintf(fp, "   stop: %s; %zu probes, %" PRIu64 " answered",
-	    stop_name(t->stop), t->nprobes, t->replies);
-	if (t->past_dst)
-		fprintf(fp, ", %" PRIu64 " past the end of the path", t->past_dst);
-	if (t->dups)
-		fprintf(fp, ", %" PRIu64 " duplicate", t->dups);
-	if (t->late)
-		fprintf(fp, ", %" PRIu64 " late", t->late);
-	if (t->orphans)
-		fprintf(fp, ", %" PRIu64 " unmatched", t->orphans);
-	if (t->ambiguous)
-		fprintf(fp, ", %" PRIu64 " ambiguous", t->ambiguous);
-	if (t->dropped)
-		fprintf(fp, ", %" PRIu64 " over the probe limit", t->dropped);
-	fputc('\n', fp);
+	LB_LIT(&lb, "trace ");
+	lb_u64(&lb, w->ntraces);
+	LB_LIT(&lb, ": ");
+	if (t->src)
+		lb_ip4(&lb, t->src);
+	else
+		LB_LIT(&lb, "?");
+	LB_LIT(&lb, " -> ");
+	if (t->dst)
+		lb_ip4(&lb, t->dst);
+	else
+		LB_LIT(&lb, "?");
+	LB_LIT(&lb, ", ");
+	lb_str(&lb, method_name(t->method));
+	text_flow(&lb, t);
+	LB_LIT(&lb, ", ");
+	lb_str(&lb, t->file ? t->file : "-");
+	LB_LIT(&lb, ", ");
+	lb_str(&lb, fmt_time(t->first_ns, tb, sizeof(tb)));
+	LB_LIT(&lb, "\n");
+	for (h = 0; h < t->nhops; h++)
+		text_hop(&lb, t, &t->hops[h]);
+	LB_LIT(&lb, "   stop: ");
+	lb_str(&lb, stop_name(t->stop));
+	LB_LIT(&lb, "; ");
+	lb_u64(&lb, t->nprobes);
+	LB_LIT(&lb, " probes, ");
+	lb_u64(&lb, t->replies);
+	LB_LIT(&lb, " answered");
+	text_count(&lb, t->past_dst, " past the end of the path");
+	text_count(&lb, t->dups, " duplicate");
+	text_count(&lb, t->late, " late");
+	text_count(&lb, t->orphans, " unmatched");
+	text_count(&lb, t->ambiguous, " ambiguous");
+	text_count(&lb, t->dropped, " over the probe limit");
+	LB_LIT(&lb, "\n");
 	if (t->an != NULL)
-		text_analysis(fp, t);
-	if (ferror(fp))
+		text_analysis(&lb, t);
+	lb_flush(&lb);
+	if (ferror(w->fp))
 		return lh_err(err, errlen, "write error");
 	return 0;
 }
