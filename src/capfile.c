@@ -47,6 +47,7 @@
 #define NG_MAX_IFACES	65536u			/* interfaces per section */
 
 #define NS_PER_S	1000000000LL
+#define PCAP_READ_BUF	(256u * 1024)	/* stdio buffer of the file libpcap reads */
 
 /*
  * Timestamps are clamped to +-(2^62 - 1) ns (years 1824 to 2116), so that
@@ -75,6 +76,7 @@ struct capfile {
 	char		 failmsg[LH_ERRLEN];
 
 	pcap_t		*pcap;		/* libpcap's reader, while it serves */
+	char		*pcapbuf;	/* stdio buffer of libpcap's FILE */
 	uint64_t	 pcapoff;	/* classic pcap: offset of the next record */
 
 	/* Our pcapng reader. */
@@ -122,8 +124,13 @@ sat_add(int64_t a, int64_t b)
 static int64_t
 ts_from(int64_t sec, int64_t frac)
 {
-	int64_t q = frac / NS_PER_S, r = frac % NS_PER_S;
+	int64_t q, r;
 
+	if (frac >= 0 && frac < NS_PER_S && sec >= 0 &&
+	    sec <= INT64_MAX / NS_PER_S - 1)
+		return sec * NS_PER_S + frac;	/* every sane record */
+	q = frac / NS_PER_S;
+	r = frac % NS_PER_S;
 	if (r < 0) {
 		r += NS_PER_S;
 		q--;
@@ -551,6 +558,7 @@ capfile_free(struct capfile *cf)
 {
 	if (cf->pcap != NULL)
 		pcap_close(cf->pcap);
+	free(cf->pcapbuf);	/* after the FILE that used it is closed */
 	if (cf->fp != NULL)
 		fclose(cf->fp);
 	free(cf->ifs);
@@ -581,6 +589,17 @@ open_libpcap(struct capfile *cf, char *ebuf)
 		close(fd);
 		return NULL;
 	}
+	/*
+	 * libpcap reads a record in two small freads; with stdio's default
+	 * buffer (a page) that is a read(2) every few dozen records.  A larger
+	 * buffer makes that rare.  glibc ignores the size unless it is given
+	 * the buffer, so it is ours: freed after pcap_close().  Without it,
+	 * reading is only slower.
+	 */
+	if (cf->pcapbuf == NULL)
+		cf->pcapbuf = malloc(PCAP_READ_BUF);
+	if (cf->pcapbuf != NULL)
+		(void)setvbuf(pfp, cf->pcapbuf, _IOFBF, PCAP_READ_BUF);
 	p = pcap_fopen_offline_with_tstamp_precision(pfp,
 	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (p == NULL)
