@@ -80,27 +80,41 @@ decode_linktype_ok(int linktype)
 static enum decode_status
 parse_ip4(struct cursor *c, struct ip4 *ip)
 {
-	uint8_t vhl = 0;
-	uint16_t off = 0;
+	uint8_t fixed[20], vhl = 0, tos = 0, ttl = 0, proto = 0;
+	uint16_t totlen = 0, id = 0, off = 0;
+	uint32_t src = 0, dst = 0;
+	struct cursor h;
 	size_t avail;
 
-	if (cur_left(c) < 20)
+	/*
+	 * The fixed header is copied out first and read from the copy: the
+	 * reads below cannot fail, and the compiler can see that they do not.
+	 */
+	if (cur_bytes(c, fixed, sizeof(fixed)) != 0)
 		return DEC_TRUNCATED;
-	(void)cur_u8(c, &vhl);
+	cur_init(&h, fixed, sizeof(fixed));
+	(void)cur_u8(&h, &vhl);
+	(void)cur_u8(&h, &tos);
+	(void)cur_be16(&h, &totlen);
+	(void)cur_be16(&h, &id);
+	(void)cur_be16(&h, &off);
+	(void)cur_u8(&h, &ttl);
+	(void)cur_u8(&h, &proto);
+	(void)cur_skip(&h, 2);		/* header checksum */
+	(void)cur_be32(&h, &src);
+	(void)cur_be32(&h, &dst);
 	if ((vhl >> 4) != 4)
 		return DEC_NOT_IP;
 	ip->hlen = (uint8_t)((vhl & 0x0f) * 4);
 	if (ip->hlen < 20)
 		return DEC_BAD;
-	(void)cur_u8(c, &ip->tos);
-	(void)cur_be16(c, &ip->totlen);
-	(void)cur_be16(c, &ip->id);
-	(void)cur_be16(c, &off);
-	(void)cur_u8(c, &ip->ttl);
-	(void)cur_u8(c, &ip->proto);
-	(void)cur_skip(c, 2);		/* header checksum */
-	(void)cur_be32(c, &ip->src);
-	(void)cur_be32(c, &ip->dst);
+	ip->tos = tos;
+	ip->totlen = totlen;
+	ip->id = id;
+	ip->ttl = ttl;
+	ip->proto = proto;
+	ip->src = src;
+	ip->dst = dst;
 	ip->df = (off & 0x4000) != 0;
 	ip->mf = (off & 0x2000) != 0;
 	ip->frag = off & 0x1fff;
