@@ -267,18 +267,24 @@ annotate(struct analysis *an, const struct trace *t,
 {
 	const struct asmap *m = o->map;
 	uint32_t *addrs;
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 	struct asmap_result r;
 	struct asmap_asinfo ai;
 
 	addrs = malloc((t->nprobes + 1) * sizeof(*addrs));
 	if (addrs == NULL)
 		return -1;
+	/* The probes of a hop mostly share a responder: sort fewer. */
 	for (i = 0; i < t->nprobes; i++)
-		if (t->probes[i].rkind != RK_NONE)
+		if (t->probes[i].rkind != RK_NONE &&
+		    (n == 0 || addrs[n - 1] != t->probes[i].raddr))
 			addrs[n++] = t->probes[i].raddr;
 	addrs[n++] = t->dst;
 	qsort(addrs, n, sizeof(*addrs), cmp_u32);
+	for (i = 1, k = 1; i < n; i++)
+		if (addrs[i] != addrs[k - 1])
+			addrs[k++] = addrs[i];
+	n = k;
 	an->annots = calloc(n, sizeof(*an->annots));
 	if (an->annots == NULL) {
 		free(addrs);
@@ -287,8 +293,6 @@ annotate(struct analysis *an, const struct trace *t,
 	for (i = 0; i < n; i++) {
 		struct annot *a;
 
-		if (i > 0 && addrs[i] == addrs[i - 1])
-			continue;
 		a = &an->annots[an->nannots++];
 		a->addr = addrs[i];
 		memset(&r, 0, sizeof(r));
