@@ -65,6 +65,11 @@ enum pkt_kind {
 	PKT_ICMP_OTHER,		/* another ICMP message */
 };
 
+/*
+ * decode_frame() zeroes every field (pkt_clear(): a new field goes there
+ * too) except the entries of the label stacks, which are set and read only
+ * up to their counts.
+ */
 struct pkt {
 	int64_t		ts_ns;
 	enum pkt_kind	kind;
