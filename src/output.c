@@ -495,8 +495,24 @@ static const struct writer_ops text_ops = {
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
+/*
+ * Probe objects are most of a result, and allocating and freeing one per
+ * probe cost more than dumping it.  So they are reused: the keys of a
+ * probe's object, and their order, depend only on its shape (probe_shape()),
+ * and each shape seen keeps one object whose values are set in place
+ * (json_probe()) before it is dumped.
+ */
+#define JSON_SHAPES	32	/* shapes kept; a rarer one gets a fresh object */
+
+struct json_shape {
+	unsigned	 key;
+	json_t		*o;
+};
+
 struct json_priv {
-	json_t	*files;
+	json_t			*files;
+	struct json_shape	 shapes[JSON_SHAPES];
+	size_t			 nshapes;
 };
 
 /* json_dumpf() writes token by token; one string per object is far faster. */
@@ -513,10 +529,81 @@ dump(json_t *o, FILE *fp)
 	return rc;
 }
 
+/* json_dump_callback() into a trace's buffer. */
+static int
+lb_dump(const char *s, size_t n, void *arg)
+{
+	lb_mem(arg, s, n);
+	return 0;
+}
+
 static int
 set_new(json_t *o, const char *k, json_t *v)
 {
 	return v == NULL ? -1 : json_object_set_new(o, k, v);
+}
+
+/*
+ * Set key k of o, in place when o (a reused object) has it already, else
+ * added at the end.  A reused key always holds a value of the same type.
+ */
+static int
+put_int(json_t *o, const char *k, json_int_t v)
+{
+	json_t *x = json_object_get(o, k);
+
+	return x != NULL ? json_integer_set(x, v) : set_new(o, k, json_integer(v));
+}
+
+static int
+put_real(json_t *o, const char *k, double v)
+{
+	json_t *x = json_object_get(o, k);
+
+	return x != NULL ? json_real_set(x, v) : set_new(o, k, json_real(v));
+}
+
+static int
+put_str(json_t *o, const char *k, const char *s)
+{
+	json_t *x = json_object_get(o, k);
+
+	if (x == NULL)
+		return set_new(o, k, json_string(s));
+	if (strcmp(json_string_value(x), s) == 0)
+		return 0;	/* often the same address as the last probe's */
+	return json_string_set(x, s);
+}
+
+/* null, true: the same value in every object of a shape. */
+static int
+put_const(json_t *o, const char *k, json_t *v)
+{
+	return json_object_get(o, k) != NULL ? 0 : json_object_set(o, k, v);
+}
+
+/* Element i of array a, an object, appended (empty) if a is shorter. */
+static json_t *
+array_object(json_t *a, size_t i)
+{
+	json_t *x = json_array_get(a, i);
+
+	if (x == NULL && (x = json_object()) != NULL &&
+	    json_array_append_new(a, x) != 0)
+		x = NULL;	/* the failed append freed it */
+	return x;
+}
+
+/* The array under key k of o, added (empty) if o lacks it. */
+static json_t *
+put_array(json_t *o, const char *k)
+{
+	json_t *x = json_object_get(o, k);
+
+	if (x == NULL && (x = json_array()) != NULL &&
+	    json_object_set_new(o, k, x) != 0)
+		x = NULL;	/* the failed set freed it */
+	return x;
 }
 
 static int
@@ -534,66 +621,106 @@ json_begin(struct writer *w, char *err, size_t errlen)
 	return 0;
 }
 
-static json_t *
-json_probe(const struct probe *p)
+/* Which keys a probe's object has: equal shapes, equal keys in equal order. */
+static unsigned
+probe_shape(const struct probe *p)
 {
-	json_t *o = json_object(), *m;
+	char mb[16];
+
+	if (p->rkind == RK_NONE)
+		return 0;
+	return (unsigned)p->rkind |
+	    (unsigned)(*reply_mark(p, mb, sizeof(mb)) != '\0') << 8 |
+	    (unsigned)(p->late != 0) << 9 | (unsigned)(p->nat != 0) << 10 |
+	    (unsigned)(p->dups != 0) << 11 | (unsigned)p->nmpls << 12;
+}
+
+/* Fill o, empty or holding a probe of p's shape, with p. */
+static int
+json_probe_fill(json_t *o, const struct probe *p)
+{
+	json_t *m, *e;
 	char a[LH_IP4_STRLEN], tb[40], mb[16];
 	const char *mark;
 	size_t k;
 	int rc = 0;
 
-	if (o == NULL)
-		return NULL;
 	if (p->rkind == RK_NONE) {
-		rc |= json_object_set_new(o, "addr", json_null());
-		rc |= json_object_set_new(o, "rtt_ms", json_null());
+		rc |= put_const(o, "addr", json_null());
+		rc |= put_const(o, "rtt_ms", json_null());
 	} else {
-		rc |= set_new(o, "addr", json_string(lh_ip4_str(p->raddr, a,
-		    sizeof(a))));
-		rc |= set_new(o, "rtt_ms", json_real(rtt_ms(p)));
-		rc |= set_new(o, "reply", json_string(reply_kind_name(p->rkind)));
+		rc |= put_str(o, "addr", lh_ip4_str(p->raddr, a, sizeof(a)));
+		rc |= put_real(o, "rtt_ms", rtt_ms(p));
+		rc |= put_str(o, "reply", reply_kind_name(p->rkind));
 		if (p->rkind <= RK_ECHO_REPLY) {	/* ICMP */
-			rc |= set_new(o, "icmp_type", json_integer(p->rtype));
-			rc |= set_new(o, "icmp_code", json_integer(p->rcode));
+			rc |= put_int(o, "icmp_type", p->rtype);
+			rc |= put_int(o, "icmp_code", p->rcode);
 		}
 		if (p->rkind >= RK_TCP_SYNACK && p->rkind <= RK_TCP_OTHER)
-			rc |= set_new(o, "tcp_flags", json_integer(p->rtcpflags));
+			rc |= put_int(o, "tcp_flags", p->rtcpflags);
 		mark = reply_mark(p, mb, sizeof(mb));
 		if (*mark)
-			rc |= set_new(o, "annotation", json_string(mark));
-		rc |= set_new(o, "reply_ttl", json_integer(p->rttl));
+			rc |= put_str(o, "annotation", mark);
+		rc |= put_int(o, "reply_ttl", p->rttl);
 		if (p->rkind < RK_ECHO_REPLY)
-			rc |= set_new(o, "quoted_ttl", json_integer(p->qttl));
-		rc |= set_new(o, "reply_size", json_integer(p->rsize));
+			rc |= put_int(o, "quoted_ttl", p->qttl);
+		rc |= put_int(o, "reply_size", p->rsize);
 		if (p->nmpls > 0) {
-			m = json_array();
-			for (k = 0; m != NULL && k < p->nmpls; k++)
-				rc |= json_array_append_new(m, json_pack(
-				    "{s:I,s:i,s:i,s:i}",
-				    "label", (json_int_t)(p->mpls[k] >> 12),
-				    "tc", (int)((p->mpls[k] >> 9) & 7),
-				    "s", (int)((p->mpls[k] >> 8) & 1),
-				    "ttl", (int)(p->mpls[k] & 0xff)));
-			rc |= set_new(o, "mpls", m);
+			m = put_array(o, "mpls");
+			for (k = 0; k < p->nmpls; k++) {
+				if (m == NULL || (e = array_object(m, k)) == NULL)
+					return -1;
+				rc |= put_int(e, "label", p->mpls[k] >> 12);
+				rc |= put_int(e, "tc", (p->mpls[k] >> 9) & 7);
+				rc |= put_int(e, "s", (p->mpls[k] >> 8) & 1);
+				rc |= put_int(e, "ttl", p->mpls[k] & 0xff);
+			}
 		}
 		if (p->late)
-			rc |= set_new(o, "late", json_true());
+			rc |= put_const(o, "late", json_true());
 		if (p->nat)
-			rc |= set_new(o, "nat", json_true());
+			rc |= put_const(o, "nat", json_true());
 		if (p->dups)
-			rc |= set_new(o, "dups", json_integer(p->dups));
+			rc |= put_int(o, "dups", p->dups);
 	}
-	rc |= set_new(o, "sent", json_string(fmt_time(p->tx_ns, tb, sizeof(tb))));
-	rc |= set_new(o, "ipid", json_integer(p->ipid));
-	rc |= set_new(o, "size", json_integer(p->size));
-	rc |= set_new(o, "sport", json_integer(p->sport));
-	rc |= set_new(o, "dport", json_integer(p->dport));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
+	rc |= put_str(o, "sent", fmt_time(p->tx_ns, tb, sizeof(tb)));
+	rc |= put_int(o, "ipid", p->ipid);
+	rc |= put_int(o, "size", p->size);
+	rc |= put_int(o, "sport", p->sport);
+	rc |= put_int(o, "dport", p->dport);
+	return rc;
+}
+
+/* Dump probe p into lb through the object of its shape. */
+static int
+json_probe(struct json_priv *jp, const struct probe *p, struct lbuf *lb)
+{
+	unsigned key = probe_shape(p);
+	json_t *o = NULL, *fresh = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < jp->nshapes && o == NULL; i++)
+		if (jp->shapes[i].key == key)
+			o = jp->shapes[i].o;
+	if (o == NULL) {
+		if ((o = json_object()) == NULL)
+			return -1;
+		if (jp->nshapes < JSON_SHAPES) {
+			jp->shapes[jp->nshapes].key = key;
+			jp->shapes[jp->nshapes++].o = o;
+		} else
+			fresh = o;
 	}
-	return o;
+	/*
+	 * A failure leaves a cached object half filled; it is never used
+	 * again, as the writer's error ends the run.
+	 */
+	rc = json_probe_fill(o, p);
+	if (rc == 0)
+		rc = json_dump_callback(o, lb_dump, lb, JSON_FLAGS);
+	json_decref(fresh);
+	return rc;
 }
 
 static json_t *
@@ -736,19 +863,16 @@ json_analysis(json_t *o, const struct trace *t)
 	return rc;
 }
 
+/* A trace's keys before its hops. */
 static json_t *
-json_trace_obj(const struct trace *t)
+json_trace_head(const struct trace *t)
 {
-	json_t *o = json_object(), *hops = json_array(), *hj, *pj;
+	json_t *o = json_object();
 	char a[LH_IP4_STRLEN], tb[40];
-	size_t h, i;
 	int rc = 0;
 
-	if (o == NULL || hops == NULL) {
-		json_decref(o);
-		json_decref(hops);
+	if (o == NULL)
 		return NULL;
-	}
 	rc |= set_new(o, "src", json_string(lh_ip4_str(t->src, a, sizeof(a))));
 	rc |= set_new(o, "dst", json_string(lh_ip4_str(t->dst, a, sizeof(a))));
 	rc |= set_new(o, "method", json_string(method_name(t->method)));
@@ -774,27 +898,6 @@ json_trace_obj(const struct trace *t)
 	rc |= set_new(o, "probes_over_limit", json_integer((json_int_t)t->dropped));
 	rc |= set_new(o, "probes_past_end",
 	    json_integer((json_int_t)t->past_dst));
-	for (h = 0; h < t->nhops; h++) {
-		json_t *pa = json_array();
-
-		hj = json_object();
-		if (hj == NULL || pa == NULL) {
-			json_decref(hj);
-			json_decref(pa);
-			rc = -1;
-			break;
-		}
-		for (i = 0; i < t->hops[h].n; i++) {
-			pj = json_probe(&t->probes[t->hops[h].first + i]);
-			rc |= pj == NULL ? -1 : json_array_append_new(pa, pj);
-		}
-		rc |= set_new(hj, "ttl", json_integer(t->hops[h].ttl));
-		rc |= set_new(hj, "probes", pa);
-		rc |= json_array_append_new(hops, hj);
-	}
-	rc |= set_new(o, "hops", hops);
-	if (t->an != NULL)
-		rc |= json_analysis(o, t);
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;
@@ -802,19 +905,68 @@ json_trace_obj(const struct trace *t)
 	return o;
 }
 
+/*
+ * One trace object: {head, "hops": [{"ttl": N, "probes": [...]}, ...],
+ * analysis}.  jansson dumps the head, each probe and the analysis (the two
+ * objects without their braces, JSON_EMBED); the hops' few punctuation
+ * bytes are written here.  The same bytes as dumping one object holding
+ * all of it.
+ */
 static int
 json_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
-	json_t *o = json_trace_obj(t);
+	struct json_priv *jp = w->priv;
+	json_t *head, *tail = NULL;
+	struct lbuf lb;
+	size_t h, i;
+	int rc;
 
-	if (o == NULL)
-		return lh_err(err, errlen, "out of memory");
-	fputs(w->ntraces++ ? ",\n  " : "\n  ", w->fp);
-	if (dump(o, w->fp) != 0) {
-		json_decref(o);
-		return lh_err(err, errlen, "write error");
+	head = json_trace_head(t);
+	if (head != NULL && t->an != NULL &&
+	    ((tail = json_object()) == NULL || json_analysis(tail, t) != 0)) {
+		json_decref(head);
+		head = NULL;
 	}
-	json_decref(o);
+	if (head == NULL) {
+		json_decref(tail);
+		return lh_err(err, errlen, "out of memory");
+	}
+	lb.fp = w->fp;
+	lb.n = 0;
+	if (w->ntraces++)
+		LB_LIT(&lb, ",\n  {");
+	else
+		LB_LIT(&lb, "\n  {");
+	rc = json_dump_callback(head, lb_dump, &lb, JSON_FLAGS | JSON_EMBED);
+	LB_LIT(&lb, ",\"hops\":[");
+	for (h = 0; rc == 0 && h < t->nhops; h++) {
+		if (h > 0)
+			LB_LIT(&lb, ",");
+		LB_LIT(&lb, "{\"ttl\":");
+		lb_u64(&lb, t->hops[h].ttl);
+		LB_LIT(&lb, ",\"probes\":[");
+		for (i = 0; rc == 0 && i < t->hops[h].n; i++) {
+			if (i > 0)
+				LB_LIT(&lb, ",");
+			rc = json_probe(jp, &t->probes[t->hops[h].first + i],
+			    &lb);
+		}
+		LB_LIT(&lb, "]}");
+	}
+	LB_LIT(&lb, "]");
+	if (rc == 0 && tail != NULL) {
+		LB_LIT(&lb, ",");
+		rc = json_dump_callback(tail, lb_dump, &lb,
+		    JSON_FLAGS | JSON_EMBED);
+	}
+	LB_LIT(&lb, "}");
+	lb_flush(&lb);
+	json_decref(head);
+	json_decref(tail);
+	if (rc != 0)
+		return lh_err(err, errlen, "out of memory");
+	if (ferror(w->fp))
+		return lh_err(err, errlen, "write error");
 	return 0;
 }
 
@@ -877,6 +1029,8 @@ json_free_(struct writer *w)
 
 	if (jp != NULL) {
 		json_decref(jp->files);
+		while (jp->nshapes > 0)
+			json_decref(jp->shapes[--jp->nshapes].o);
 		free(jp);
 	}
 	w->priv = NULL;
