@@ -118,17 +118,6 @@ flow_hash(uint32_t src, uint32_t dst, uint8_t proto)
 	return mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)proto << 56));
 }
 
-static uint64_t
-bytes_hash(uint64_t h, const uint8_t *b, size_t n)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | b[i];
-	return mix64(h ^ v ^ ((uint64_t)n << 60));
-}
-
 /* The bytes that identify a probe inside its flow: ports, or ICMP id+seq. */
 static int
 stable_bytes(uint8_t proto, const uint8_t *t8, size_t t8len, uint8_t out[4])
@@ -141,18 +130,27 @@ stable_bytes(uint8_t proto, const uint8_t *t8, size_t t8len, uint8_t out[4])
 	return 0;
 }
 
+/*
+ * The key bytes enter the hash as one load (host byte order: a hash only
+ * has to agree with itself within the run).
+ */
 static uint64_t
 exact_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t ipid,
     const uint8_t t8[8])
 {
-	return bytes_hash(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40),
-	    t8, 8);
+	uint64_t v;
+
+	memcpy(&v, t8, sizeof(v));
+	return mix64(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40) ^ v);
 }
 
 static uint64_t
 loose_hash(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t sb[4])
 {
-	return bytes_hash(flow_hash(src, dst, proto), sb, 4);
+	uint32_t v;
+
+	memcpy(&v, sb, sizeof(v));
+	return mix64(flow_hash(src, dst, proto) ^ v);
 }
 
 /* ---- indexes ---- */
