@@ -83,6 +83,25 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Addresses in order: a trace has a few dozen, sorted by insertion. */
+static void
+sort_addrs(uint32_t *a, size_t n)
+{
+	size_t i, j;
+	uint32_t v;
+
+	if (n > 64) {
+		qsort(a, n, sizeof(*a), cmp_u32);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		v = a[i];
+		for (j = i; j > 0 && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
+
 const struct annot *
 analysis_annot(const struct analysis *an, uint32_t addr)
 {
@@ -280,7 +299,7 @@ annotate(struct analysis *an, const struct trace *t,
 		    (n == 0 || addrs[n - 1] != t->probes[i].raddr))
 			addrs[n++] = t->probes[i].raddr;
 	addrs[n++] = t->dst;
-	qsort(addrs, n, sizeof(*addrs), cmp_u32);
+	sort_addrs(addrs, n);
 	for (i = 1, k = 1; i < n; i++)
 		if (addrs[i] != addrs[k - 1])
 			addrs[k++] = addrs[i];
