@@ -67,6 +67,12 @@ struct analysis {
 
 	struct annot	*annots;	/* one per responding address, by addr */
 	size_t		 nannots;
+	/*
+	 * analyze_trace() keeps the annots' as_name, org and note strings in
+	 * this one block; NULL when each is allocated on its own (jsonin).
+	 * analysis_free() frees either way.
+	 */
+	char		*strings;
 
 	int		 has_handoff;
 	uint8_t		 ho_up_ttl, ho_in_ttl;	/* 0 when that side is unseen */

@@ -130,11 +130,14 @@ analysis_free(struct analysis *an)
 	if (an == NULL)
 		return;
 	for (i = 0; i < an->nannots; i++) {
-		free(an->annots[i].as_name);
-		free(an->annots[i].org);
-		free(an->annots[i].note);
+		if (an->strings == NULL) {
+			free(an->annots[i].as_name);
+			free(an->annots[i].org);
+			free(an->annots[i].note);
+		}
 		free(an->annots[i].name);
 	}
+	free(an->strings);
 	free(an->annots);
 	free(an);
 }
@@ -246,12 +249,6 @@ netname(const struct asmap *m, uint32_t asn, char *buf, size_t len)
 	return buf;
 }
 
-static char *
-dupstr(const char *s)
-{
-	return strdup(s != NULL ? s : "");
-}
-
 /* A reverse DNS name and what its hint says, where the AS data is silent. */
 static int
 name_hint(struct annot *a, const struct analysis_opts *o)
@@ -279,16 +276,43 @@ name_hint(struct annot *a, const struct analysis_opts *o)
 	return 0;
 }
 
-/* Annotate every responding address (sorted, unique). */
+/* A string of the AS data ("" for none), until annotate() copies it. */
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Copy s to *pp, advance *pp past its NUL; the copy. */
+static char *
+pool_copy(char **pp, const char *s)
+{
+	char *d = *pp;
+	size_t n = strlen(s) + 1;
+
+	memcpy(d, s, n);
+	*pp += n;
+	return d;
+}
+
+/*
+ * Annotate every responding address (sorted, unique).  The AS names,
+ * organisations and notes are copied into one block (an->strings) rather
+ * than allocated one by one: a trace has a few dozen.
+ */
 static int
 annotate(struct analysis *an, const struct trace *t,
     const struct analysis_opts *o)
 {
 	const struct asmap *m = o->map;
+	struct asrc {
+		const char	*as_name, *org, *note;	/* in the AS data */
+	} *src = NULL;
 	uint32_t *addrs;
-	size_t i, k, n = 0;
+	size_t i, k, n = 0, total = 0;
 	struct asmap_result r;
 	struct asmap_asinfo ai;
+	char *p;
 
 	addrs = malloc((t->nprobes + 1) * sizeof(*addrs));
 	if (addrs == NULL)
@@ -305,14 +329,13 @@ annotate(struct analysis *an, const struct trace *t,
 			addrs[k++] = addrs[i];
 	n = k;
 	an->annots = calloc(n, sizeof(*an->annots));
-	if (an->annots == NULL) {
-		free(addrs);
-		return -1;
-	}
+	src = malloc(n * sizeof(*src));
+	if (an->annots == NULL || src == NULL)
+		goto fail;
 	for (i = 0; i < n; i++) {
-		struct annot *a;
+		struct annot *a = &an->annots[an->nannots++];
+		struct asrc *s = &src[i];
 
-		a = &an->annots[an->nannots++];
 		a->addr = addrs[i];
 		memset(&r, 0, sizeof(r));
 		(void)asmap_lookup(m, a->addr, &r);
@@ -320,37 +343,40 @@ annotate(struct analysis *an, const struct trace *t,
 		a->prefix = r.prefix;
 		a->len = r.len;
 		a->flags = r.flags;
+		s->as_name = s->org = "";
+		s->note = r.note;
 		memset(&ai, 0, sizeof(ai));
 		if (r.asn != 0 && asmap_asinfo(m, r.asn, &ai) == 1) {
-			a->as_name = dupstr(ai.name);
-			a->org = dupstr(ai.org);
+			s->as_name = nz(ai.name);
+			s->org = nz(ai.org);
 			memcpy(a->cc, ai.country, sizeof(a->cc));
-		} else {
-			a->as_name = dupstr("");
-			a->org = dupstr("");
 		}
-		a->note = r.note != NULL ? strdup(r.note) : NULL;
-		if (a->as_name == NULL || a->org == NULL ||
-		    (r.note != NULL && a->note == NULL) ||
-		    name_hint(a, o) != 0) {
-			free(addrs);
-			return -1;
-		}
-		if (a->hinted && a->as_name[0] == '\0' &&
+		if (name_hint(a, o) != 0)
+			goto fail;
+		if (a->hinted && s->as_name[0] == '\0' &&
 		    asmap_asinfo(m, a->asn, &ai) == 1) {
-			free(a->as_name);
-			free(a->org);
-			a->as_name = dupstr(ai.name);
-			a->org = dupstr(ai.org);
+			s->as_name = nz(ai.name);
+			s->org = nz(ai.org);
 			memcpy(a->cc, ai.country, sizeof(a->cc));
-			if (a->as_name == NULL || a->org == NULL) {
-				free(addrs);
-				return -1;
-			}
 		}
+		total += strlen(s->as_name) + strlen(s->org) + 2 +
+		    (s->note != NULL ? strlen(s->note) + 1 : 0);
 	}
+	if ((an->strings = p = malloc(total)) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		an->annots[i].as_name = pool_copy(&p, src[i].as_name);
+		an->annots[i].org = pool_copy(&p, src[i].org);
+		if (src[i].note != NULL)
+			an->annots[i].note = pool_copy(&p, src[i].note);
+	}
+	free(src);
 	free(addrs);
 	return 0;
+fail:
+	free(src);
+	free(addrs);
+	return -1;
 }
 
 /* The target network and its upstreams. */
