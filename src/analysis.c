@@ -465,7 +465,6 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 			a_o = addr;
 		}
 	}
-	netname(m, an->target_asn, tn, sizeof(tn));
 	if (first_t == SIZE_MAX) {
 		if (last_u != SIZE_MAX) {
 			an->ho_up_ttl = t->hops[last_u].ttl;
@@ -473,6 +472,7 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 		}
 		return;		/* the target's side was never seen */
 	}
+	netname(m, an->target_asn, tn, sizeof(tn));
 	an->has_handoff = 1;
 	an->ho_in_ttl = t->hops[first_t].ttl;
 	an->ho_in_addr = a_t;
@@ -603,7 +603,6 @@ verdict(struct analysis *an, const struct trace *t,
 	const struct probe *p;
 	size_t i;
 
-	netname(m, an->target_asn, tn, sizeof(tn));
 	for (h = 0; h < t->nhops; h++) {
 		r = hop_role(an, t, h, &addr);
 		if (r >= 0) {
@@ -671,6 +670,7 @@ verdict(struct analysis *an, const struct trace *t,
 		return;
 	}
 	v->outcome = OUT_DIED;
+	netname(m, an->target_asn, tn, sizeof(tn));	/* for the sentences below */
 	hop_counts(t, last, &sent, &answered);
 	v->rate_limited = answered < sent;
 	v->reason = "silent";
