@@ -9,6 +9,7 @@
 # time and the highest peak RSS (GNU time %M):
 #   reference  tcpdump -r FILE -w /dev/null
 #   lasthop    ./lasthop replay FILE > /dev/null
+#              ./lasthop replay --no-verdict FILE > /dev/null (paths only)
 #              ./lasthop replay --format json FILE > /dev/null
 # It prints wall time, packets/s, peak RSS and the time ratio to the
 # reference for the large capture, and peak RSS for both sizes.
@@ -245,6 +246,10 @@ measure ./lasthop replay "$LARGE_PCAP" ||
 TXT_WALL=$M_WALL
 TXT_RSS=$M_RSS
 row "lasthop replay" "$TXT_WALL" "$TXT_RSS" "$REF_WALL"
+
+measure ./lasthop replay --no-verdict "$LARGE_PCAP" ||
+	lasthop_fail "./lasthop replay --no-verdict $LARGE_PCAP" $?
+row "lasthop replay --no-verdict" "$M_WALL" "$M_RSS" "$REF_WALL"
 
 measure ./lasthop replay --format json "$LARGE_PCAP" ||
 	lasthop_fail "./lasthop replay --format json $LARGE_PCAP" $?

@@ -99,6 +99,8 @@ usage(FILE *fp)
 "                        time (1-3600, default %lld)\n"
 "      --late SEC        replies slower than this are marked late\n"
 "                        (0.001-3600, default %lld)\n"
+"      --no-verdict      paths only: no annotation, handoff or verdict\n"
+"                        (faster on bulk captures)\n"
 "      --asmap [FMT:]FILE  routing data over the embedded defaults: CAIDA\n"
 "                        pfx2as, bgpdump -m, iptoasn TSV or CAIDA as2org\n"
 "                        (FMT pfx2as|bgpdump|iptoasn|as2org; default:\n"
@@ -697,6 +699,7 @@ cmd_replay(int argc, char **argv)
 		{ "gap-limit",	required_argument, NULL, 'g' },
 		{ "window",	required_argument, NULL, 'W' },
 		{ "late",	required_argument, NULL, 'L' },
+		{ "no-verdict",	no_argument,	   NULL, 'V' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -705,6 +708,7 @@ cmd_replay(int argc, char **argv)
 	struct sink sk;
 	struct anctx ax;
 	struct capfile **cfs = NULL;
+	int no_verdict = 0;
 	char err[LH_ERRLEN];
 	long v;
 	int c, i, nfiles, ex = LH_EXIT_OK, rc;
@@ -733,6 +737,9 @@ cmd_replay(int argc, char **argv)
 			    &eo.late_ns, err, sizeof(err)) != 0)
 				goto usage_err;
 			break;
+		case 'V':
+			no_verdict = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return LH_EXIT_OK;
@@ -753,6 +760,10 @@ cmd_replay(int argc, char **argv)
 	if ((ex = common_load(&co, &ax, &eo, err, sizeof(err))) != 0) {
 		warnx_("%s", err);
 		goto out;
+	}
+	if (no_verdict) {	/* paths only: no AS data, no analysis */
+		asmap_free(ax.map);
+		ax.map = NULL;
 	}
 	if ((cfs = calloc((size_t)nfiles, sizeof(*cfs))) == NULL) {
 		warnx_("out of memory");
