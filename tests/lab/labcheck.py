@@ -202,7 +202,7 @@ def run_scenario(prefix, build, out, scn):
 
 def run_ecmp(prefix, build, out):
     # Paris: one path, one responder per hop, the same on every run.
-    for method in ("udp", "icmp", "tcp"):
+    for method in METHODS:
         name = "ecmp/%s paris" % method
         base, r = trace(prefix, build, out, "ecmp", method)
         if not check(name + " exit", r.returncode == 0, r.stderr.strip()):
@@ -224,7 +224,7 @@ def run_ecmp(prefix, build, out):
 
 
 def run_loop(prefix, build, out):
-    for method in ("udp", "icmp"):
+    for method in METHODS:
         name = "loop/%s" % method
         base, r = trace(prefix, build, out, "loop", method)
         if not check(name + " exit", r.returncode == 0, r.stderr.strip()):
@@ -238,6 +238,15 @@ def run_loop(prefix, build, out):
         v = tr.get("verdict") or {}
         check(name + " verdict", v.get("outcome") == "died" and
               v.get("reason") == "loop", "verdict %s" % v)
+        # traceroute and scamper see the same alternation.
+        for peer, cmd in peer_cmd(method):
+            pr = in_vp(prefix, ["timeout", "60"] + cmd, timeout=90)
+            if pr.returncode == 0 and pr.stdout.strip():
+                compare_peer("%s same hops as %s" % (name, peer),
+                             lasthophops.norm_hops(tr["hops"]),
+                             peerhops.normalize(pr.stdout)[1])
+            else:
+                fail("%s %s runs" % (name, peer), pr.stderr.strip()[:200])
 
 
 def run_ratelimit(prefix, build, out):
