@@ -38,6 +38,12 @@ struct writer {
 	void			*priv;
 };
 
+/* Callbacks several writers share: a file summary they do not show, and
+ * the end of a plain text stream ("no traceroute traffic found" if empty). */
+int writer_ignore_file(struct writer *w, const struct file_summary *fs,
+    char *err, size_t errlen);
+int writer_end_text(struct writer *w, char *err, size_t errlen);
+
 /* Find a writer by format name ("text", "json"); NULL if unknown. */
 const struct writer_ops *writer_find(const char *name);
 

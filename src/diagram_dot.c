@@ -1134,17 +1134,6 @@ dot_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-dot_file_done(struct writer *w, const struct file_summary *fs, char *err,
-    size_t errlen)
-{
-	(void)w;
-	(void)fs;
-	(void)err;
-	(void)errlen;
-	return 0;
-}
-
 /* Lay out and render the graph to w->fp in dp->format. */
 static int
 render(struct writer *w, char *err, size_t errlen)
@@ -1229,7 +1218,7 @@ const struct writer_ops diagram_dot_ops = {
 	.name = "dot",
 	.begin = dot_begin,
 	.trace = dot_trace,
-	.file_done = dot_file_done,
+	.file_done = writer_ignore_file,
 	.end = dot_end,
 	.free = dot_free,
 };
@@ -1238,7 +1227,7 @@ const struct writer_ops diagram_svg_ops = {
 	.name = "svg",
 	.begin = svg_begin,
 	.trace = dot_trace,
-	.file_done = dot_file_done,
+	.file_done = writer_ignore_file,
 	.end = dot_end,
 	.free = dot_free,
 };
@@ -1247,7 +1236,7 @@ const struct writer_ops diagram_png_ops = {
 	.name = "png",
 	.begin = png_begin,
 	.trace = dot_trace,
-	.file_done = dot_file_done,
+	.file_done = writer_ignore_file,
 	.end = dot_end,
 	.free = dot_free,
 };

@@ -940,26 +940,6 @@ term_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-term_file_done(struct writer *w, const struct file_summary *fs, char *err,
-    size_t errlen)
-{
-	(void)w;
-	(void)fs;
-	(void)err;
-	(void)errlen;
-	return 0;
-}
-
-static int
-term_end(struct writer *w, char *err, size_t errlen)
-{
-	if (w->ntraces == 0)
-		fputs("no traceroute traffic found\n", w->fp);
-	if (fflush(w->fp) != 0 || ferror(w->fp))
-		return lh_err(err, errlen, "write error");
-	return 0;
-}
 
 static void
 term_free(struct writer *w)
@@ -972,7 +952,7 @@ const struct writer_ops diagram_term_ops = {
 	.name = "term",
 	.begin = term_begin,
 	.trace = term_trace,
-	.file_done = term_file_done,
-	.end = term_end,
+	.file_done = writer_ignore_file,
+	.end = writer_end_text,
 	.free = term_free,
 };

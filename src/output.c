@@ -455,8 +455,8 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-text_file_done(struct writer *w, const struct file_summary *fs, char *err,
+int
+writer_ignore_file(struct writer *w, const struct file_summary *fs, char *err,
     size_t errlen)
 {
 	(void)w;
@@ -466,8 +466,8 @@ text_file_done(struct writer *w, const struct file_summary *fs, char *err,
 	return 0;
 }
 
-static int
-text_end(struct writer *w, char *err, size_t errlen)
+int
+writer_end_text(struct writer *w, char *err, size_t errlen)
 {
 	if (w->ntraces == 0)
 		fputs("no traceroute traffic found\n", w->fp);
@@ -486,8 +486,8 @@ static const struct writer_ops text_ops = {
 	.name = "text",
 	.begin = text_begin,
 	.trace = text_trace,
-	.file_done = text_file_done,
-	.end = text_end,
+	.file_done = writer_ignore_file,
+	.end = writer_end_text,
 	.free = text_free,
 };
 
