@@ -35,6 +35,18 @@ enum lh_exit {
 /* Fill err (errlen bytes) with a formatted message; returns -1 for "return lh_err(...)". */
 int lh_err(char *err, size_t errlen, const char *fmt, ...) LH_PRINTF(3, 4);
 
+/* A 64-bit finaliser (MurmurHash3's fmix64): hashing and keyed values. */
+static inline uint64_t
+lh_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 /* Format an IPv4 address held in host byte order into buf (at least 16 bytes). */
 const char *lh_ip4_str(uint32_t addr, char *buf, size_t buflen);
 

@@ -588,17 +588,6 @@ struct bgp_state {
 	uint32_t npeers;
 };
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static uint32_t
 u64map_get(const struct u64map *h, uint64_t key)
 {
@@ -606,7 +595,7 @@ u64map_get(const struct u64map *h, uint64_t key)
 
 	if (h->cap == 0)
 		return UINT32_MAX;
-	for (i = mix64(key) & (h->cap - 1); h->vals[i] != UINT32_MAX;
+	for (i = lh_mix64(key) & (h->cap - 1); h->vals[i] != UINT32_MAX;
 	    i = (i + 1) & (h->cap - 1))
 		if (h->keys[i] == key)
 			return h->vals[i];
@@ -639,7 +628,7 @@ u64map_put(struct u64map *h, uint64_t key, uint32_t val)
 		free(h->vals);
 		*h = g;
 	}
-	for (i = mix64(key) & (h->cap - 1); h->vals[i] != UINT32_MAX;
+	for (i = lh_mix64(key) & (h->cap - 1); h->vals[i] != UINT32_MAX;
 	    i = (i + 1) & (h->cap - 1))
 		;
 	h->keys[i] = key;
@@ -772,7 +761,7 @@ bgp_peer(struct bgp_state *B, const char *ip, uint32_t as, uint32_t *id)
 		key = 0xcbf29ce484222325ULL ^ as;
 		for (k = 0; k < sizeof(a.s6_addr); k++)
 			key = (key ^ a.s6_addr[k]) * 0x100000001b3ULL;
-		key = mix64(key);
+		key = lh_mix64(key);
 	}
 	i = u64map_get(&B->peermap, key);
 	if (i == UINT32_MAX) {

@@ -102,20 +102,9 @@ struct engine {
 /* ---- hashing ---- */
 
 static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t
 flow_hash(uint32_t src, uint32_t dst, uint8_t proto)
 {
-	return mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)proto << 56));
+	return lh_mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)proto << 56));
 }
 
 /* The bytes that identify a probe inside its flow: ports, or ICMP id+seq. */
@@ -141,7 +130,7 @@ exact_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t ipid,
 	uint64_t v;
 
 	memcpy(&v, t8, sizeof(v));
-	return mix64(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40) ^ v);
+	return lh_mix64(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40) ^ v);
 }
 
 static uint64_t
@@ -150,7 +139,7 @@ loose_hash(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t sb[4])
 	uint32_t v;
 
 	memcpy(&v, sb, sizeof(v));
-	return mix64(flow_hash(src, dst, proto) ^ v);
+	return lh_mix64(flow_hash(src, dst, proto) ^ v);
 }
 
 /* ---- indexes ---- */
@@ -301,7 +290,7 @@ expire(struct engine *e, int64_t limit, int all)
 static uint64_t
 session_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t id)
 {
-	return mix64(flow_hash(src, dst, proto) ^ id);
+	return lh_mix64(flow_hash(src, dst, proto) ^ id);
 }
 
 static void
@@ -990,7 +979,7 @@ session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
 	}
 	for (i = 0; i < s->n; i++) {
 		key = (uint32_t)s->probes[i].sport << 16 | s->probes[i].dport;
-		for (j = mix64(key) & (size - 1); tab[j].order != 0 &&
+		for (j = lh_mix64(key) & (size - 1); tab[j].order != 0 &&
 		    tab[j].key != key; j = (j + 1) & (size - 1))
 			;
 		if (tab[j].order == 0) {

@@ -19,21 +19,10 @@ probe_find(const char *name)
 	return NULL;
 }
 
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
 uint32_t
 probe_key32(uint64_t key, uint32_t salt, uint32_t n)
 {
-	return (uint32_t)(mix(key ^ mix((uint64_t)salt << 32 | n)) >> 16);
+	return (uint32_t)(lh_mix64(key ^ lh_mix64((uint64_t)salt << 32 | n)) >> 16);
 }
 
 uint16_t
