@@ -11,6 +11,7 @@
 
 #include "capfile.h"
 #include "engine.h"
+#include "replay.h"
 #include "lh.h"
 #include "model.h"
 
@@ -31,10 +32,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64];
 	struct engine_opts o;
+	struct replay_result res;
 	struct capfile *cf;
-	struct engine *e;
-	struct caprec rec;
-	char err[LH_ERRLEN];
+	char err[LH_ERRLEN], damage[LH_ERRLEN];
 	size_t ntraces = 0;
 	FILE *f;
 
@@ -51,18 +51,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((cf = capfile_open(path, err, sizeof(err))) != NULL) {
 		engine_opts_default(&o);
 		o.file = path;
-		e = engine_new(&o, emit_free, &ntraces, err, sizeof(err));
-		if (e == NULL)
+		/* emit never fails here, so neither may the replay */
+		if (replay_capfile(cf, &o, emit_free, &ntraces, &res, damage,
+		    sizeof(damage), err, sizeof(err)) != 0)
 			abort();
-		while (capfile_next(cf, &rec, err, sizeof(err)) == 1)
-			if (engine_frame(e, rec.linktype, rec.ts_ns, rec.data,
-			    rec.caplen, err, sizeof(err)) != 0)
-				abort();	/* emit never fails here */
-		if (engine_finish(e, err, sizeof(err)) != 0)
+		if (res.st.traces != ntraces)
 			abort();
-		if (engine_stats(e)->traces != ntraces)
-			abort();
-		engine_free(e);
 		capfile_close(cf);
 	}
 	unlink(path);

@@ -28,6 +28,7 @@
 #include "lh.h"
 #include "live.h"
 #include "output.h"
+#include "replay.h"
 #include "textimport.h"
 
 static const char *progname = "lasthop";
@@ -483,12 +484,11 @@ anctx_baseline(struct anctx *ax, const char *path, const struct engine_opts *o,
     char *err, size_t errlen)
 {
 	struct engine_opts eo = *o;
+	struct replay_result res;
 	struct capfile *cf;
-	struct engine *e;
-	struct caprec rec;
-	int rc;
-
+	char damage[LH_ERRLEN];
 	size_t n = strlen(path), i;
+	int rc;
 
 	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
 		/* A saved result: its traces are the baseline. */
@@ -508,20 +508,11 @@ anctx_baseline(struct anctx *ax, const char *path, const struct engine_opts *o,
 	eo.file = path;
 	eo.on_reply = NULL;
 	eo.strict = 0;
-	if ((e = engine_new(&eo, collect_cb, ax, err, errlen)) == NULL) {
-		capfile_close(cf);
-		return -1;
-	}
-	while ((rc = capfile_next(cf, &rec, err, errlen)) == 1)
-		if (engine_frame(e, rec.linktype, rec.ts_ns, rec.data,
-		    rec.caplen, err, errlen) != 0) {
-			rc = -1;
-			break;
-		}
-	if (rc == 0)
-		rc = engine_finish(e, err, errlen);
-	engine_free(e);
+	rc = replay_capfile(cf, &eo, collect_cb, ax, &res, damage,
+	    sizeof(damage), err, errlen);
 	capfile_close(cf);
+	if (rc == 0 && res.damaged)
+		return lh_err(err, errlen, "%s", damage);
 	if (rc == 0 && ax->nbase == 0)
 		return lh_err(err, errlen, "%s: no traceroute in the baseline",
 		    path);
@@ -647,48 +638,34 @@ replay_one(struct capfile *cf, const char *path, struct engine_opts *eo,
     struct writer *w, struct anctx *ax)
 {
 	struct emit_ctx ec = { .w = w, .ax = ax };
-	struct engine *e;
-	struct caprec rec;
+	struct replay_result res;
 	struct file_summary fs;
 	char err[LH_ERRLEN], damage[LH_ERRLEN];
-	int rc, ex = LH_EXIT_OK;
+	int ex = LH_EXIT_OK;
 
 	eo->file = path;
-	e = engine_new(eo, emit_cb, &ec, err, sizeof(err));
-	if (e == NULL) {
-		warnx_("%s", err);
-		return LH_EXIT_FAIL;
-	}
-	damage[0] = '\0';
-	while ((rc = capfile_next(cf, &rec, damage, sizeof(damage))) == 1) {
-		if (engine_frame(e, rec.linktype, rec.ts_ns, rec.data,
-		    rec.caplen, err, sizeof(err)) != 0)
-			goto fail;
-	}
-	if (rc < 0) {
+	if (replay_capfile(cf, eo, emit_cb, &ec, &res, damage, sizeof(damage),
+	    err, sizeof(err)) != 0)
+		goto fail;
+	if (res.damaged) {
 		warnx_("%s; results up to that point follow", damage);
 		ex = LH_EXIT_PARTIAL;
 	}
-	if (engine_finish(e, err, sizeof(err)) != 0)
-		goto fail;
-	if (engine_stats(e)->bad_linktype > 0 && engine_stats(e)->frames ==
-	    engine_stats(e)->bad_linktype) {
+	if (res.st.bad_linktype > 0 && res.st.frames == res.st.bad_linktype) {
 		warnx_("%s: link type %d is not one lasthop can read", path,
-		    rec.linktype);
+		    res.linktype);
 		if (ex == LH_EXIT_OK)
 			ex = LH_EXIT_INPUT;
 	}
 	fs.path = path;
 	fs.reader = capfile_reader(cf);
-	fs.st = engine_stats(e);
+	fs.st = &res.st;
 	fs.warning = ex == LH_EXIT_PARTIAL ? damage : NULL;
 	if (w->ops->file_done(w, &fs, err, sizeof(err)) != 0)
 		goto fail;
-	engine_free(e);
 	return ex;
 fail:
 	warnx_("%s: %s", path, err);
-	engine_free(e);
 	return LH_EXIT_FAIL;
 }
 

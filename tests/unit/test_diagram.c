@@ -36,6 +36,7 @@
 #include "lh.h"
 #include "model.h"
 #include "output.h"
+#include "replay.h"
 
 #define HEALTHY	"captures/peer-traceroute-udp-healthy.pcap"
 #define SILENT	"captures/peer-traceroute-udp-silent.pcap"
@@ -70,24 +71,17 @@ static void
 replay(const char *path, struct tlist *l)
 {
 	struct engine_opts eo;
+	struct replay_result res;
 	struct capfile *cf;
-	struct engine *e;
-	struct caprec rec;
-	char err[LH_ERRLEN];
-	int rc;
+	char err[LH_ERRLEN], damage[LH_ERRLEN];
 
 	engine_opts_default(&eo);
 	eo.file = path;
 	if ((cf = capfile_open(path, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
-	e = engine_new(&eo, collect, l, err, sizeof(err));
-	assert_non_null(e);
-	while ((rc = capfile_next(cf, &rec, err, sizeof(err))) == 1)
-		assert_int_equal(engine_frame(e, rec.linktype, rec.ts_ns,
-		    rec.data, rec.caplen, err, sizeof(err)), 0);
-	assert_int_equal(rc, 0);
-	assert_int_equal(engine_finish(e, err, sizeof(err)), 0);
-	engine_free(e);
+	assert_int_equal(replay_capfile(cf, &eo, collect, l, &res, damage,
+	    sizeof(damage), err, sizeof(err)), 0);
+	assert_false(res.damaged);
 	capfile_close(cf);
 }
 
