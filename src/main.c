@@ -730,17 +730,20 @@ cmd_replay(int argc, char **argv)
 		snprintf(err, sizeof(err), "replay: no capture file given");
 		goto usage_err;
 	}
+	if (no_verdict && (co.nasmaps > 0 || co.baseline != NULL)) {
+		snprintf(err, sizeof(err), "--no-verdict cannot go with %s",
+		    co.nasmaps > 0 ? "--asmap" : "--baseline");
+		goto usage_err;
+	}
 	if (sink_setup(&sk, &co, err, sizeof(err)) != 0)
 		goto usage_err;
 
 	/* Load every input first: a bad one stops us before any output. */
-	if ((ex = common_load(&co, &ax, &eo, err, sizeof(err))) != 0) {
+	if (no_verdict)		/* paths only: no AS data, no analysis */
+		memset(&ax, 0, sizeof(ax));
+	else if ((ex = common_load(&co, &ax, &eo, err, sizeof(err))) != 0) {
 		warnx_("%s", err);
 		goto out;
-	}
-	if (no_verdict) {	/* paths only: no AS data, no analysis */
-		asmap_free(ax.map);
-		ax.map = NULL;
 	}
 	if ((cfs = calloc((size_t)nfiles, sizeof(*cfs))) == NULL) {
 		warnx_("out of memory");
