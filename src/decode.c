@@ -76,45 +76,47 @@ decode_linktype_ok(int linktype)
 	}
 }
 
+/*
+ * Fixed-offset reads from a local copy of header bytes.  Only for arrays
+ * that cur_bytes() filled: their size is known here, so these need no
+ * bounds check of their own.
+ */
+static inline uint16_t
+be16_at(const uint8_t *b)
+{
+	return (uint16_t)((unsigned)b[0] << 8 | b[1]);
+}
+
+static inline uint32_t
+be32_at(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
 /* The IPv4 header at c; on success c covers exactly the IP payload present. */
 static enum decode_status
 parse_ip4(struct cursor *c, struct ip4 *ip)
 {
-	uint8_t fixed[20], vhl = 0, tos = 0, ttl = 0, proto = 0;
-	uint16_t totlen = 0, id = 0, off = 0;
-	uint32_t src = 0, dst = 0;
-	struct cursor h;
-	size_t avail;
+	uint8_t h[20];
+	uint16_t off;
 
-	/*
-	 * The fixed header is copied out first and read from the copy: the
-	 * reads below cannot fail, and the compiler can see that they do not.
-	 */
-	if (cur_bytes(c, fixed, sizeof(fixed)) != 0)
+	/* The fixed header is copied out (bounds-checked) and read from the copy. */
+	if (cur_bytes(c, h, sizeof(h)) != 0)
 		return DEC_TRUNCATED;
-	cur_init(&h, fixed, sizeof(fixed));
-	(void)cur_u8(&h, &vhl);
-	(void)cur_u8(&h, &tos);
-	(void)cur_be16(&h, &totlen);
-	(void)cur_be16(&h, &id);
-	(void)cur_be16(&h, &off);
-	(void)cur_u8(&h, &ttl);
-	(void)cur_u8(&h, &proto);
-	(void)cur_skip(&h, 2);		/* header checksum */
-	(void)cur_be32(&h, &src);
-	(void)cur_be32(&h, &dst);
-	if ((vhl >> 4) != 4)
+	if ((h[0] >> 4) != 4)
 		return DEC_NOT_IP;
-	ip->hlen = (uint8_t)((vhl & 0x0f) * 4);
+	ip->hlen = (uint8_t)((h[0] & 0x0f) * 4);
 	if (ip->hlen < 20)
 		return DEC_BAD;
-	ip->tos = tos;
-	ip->totlen = totlen;
-	ip->id = id;
-	ip->ttl = ttl;
-	ip->proto = proto;
-	ip->src = src;
-	ip->dst = dst;
+	ip->tos = h[1];
+	ip->totlen = be16_at(h + 2);
+	ip->id = be16_at(h + 4);
+	off = be16_at(h + 6);
+	ip->ttl = h[8];
+	ip->proto = h[9];
+	ip->src = be32_at(h + 12);
+	ip->dst = be32_at(h + 16);
 	ip->df = (off & 0x4000) != 0;
 	ip->mf = (off & 0x2000) != 0;
 	ip->frag = off & 0x1fff;
@@ -123,34 +125,57 @@ parse_ip4(struct cursor *c, struct ip4 *ip)
 	if (cur_skip(c, ip->hlen - 20u) != 0)	/* options */
 		return DEC_TRUNCATED;
 	/* Trim link-layer padding; a short snap length keeps what it has. */
-	avail = ip->totlen - ip->hlen;
-	cur_limit(c, avail);
+	cur_limit(c, (size_t)(ip->totlen - ip->hlen));
 	return DEC_OK;
 }
 
-/* Copy what is there of the first 8 transport bytes and split the fields. */
+/*
+ * Copy what is there of the first 8 transport bytes and split the fields;
+ * a field the bytes do not cover stays 0 (t8 was zeroed by pkt_clear()).
+ */
 static void
-parse_t8(struct cursor *c, uint8_t proto, struct l4 *l)
+parse_t8(const struct cursor *c, uint8_t proto, struct l4 *l)
 {
-	struct cursor t = *c;
-	size_t n = cur_left(c) < PKT_T8 ? cur_left(c) : PKT_T8;
+	struct cursor t = *c;	/* c itself does not move */
+	size_t n = cur_left(c);
+	const uint8_t *b = l->t8;
 
-	(void)cur_bytes(&t, l->t8, n);	/* c itself does not move */
+	if (n >= PKT_T8) {
+		n = PKT_T8;
+		(void)cur_bytes(&t, l->t8, PKT_T8);
+	} else
+		(void)cur_bytes(&t, l->t8, n);
 	l->t8len = (uint8_t)n;
-	cur_init(&t, l->t8, n);
 	switch (proto) {
 	case IPPROTO_UDP_:
-		(void)(cur_be16(&t, &l->sport) || cur_be16(&t, &l->dport) ||
-		    cur_be16(&t, &l->ulen) || cur_be16(&t, &l->csum));
+		if (n >= 2)
+			l->sport = be16_at(b);
+		if (n >= 4)
+			l->dport = be16_at(b + 2);
+		if (n >= 6)
+			l->ulen = be16_at(b + 4);
+		if (n >= 8)
+			l->csum = be16_at(b + 6);
 		break;
 	case IPPROTO_TCP_:
-		(void)(cur_be16(&t, &l->sport) || cur_be16(&t, &l->dport) ||
-		    cur_be32(&t, &l->seq));
+		if (n >= 2)
+			l->sport = be16_at(b);
+		if (n >= 4)
+			l->dport = be16_at(b + 2);
+		if (n >= 8)
+			l->seq = be32_at(b + 4);
 		break;
 	case IPPROTO_ICMP_:
-		(void)(cur_u8(&t, &l->type) || cur_u8(&t, &l->code) ||
-		    cur_be16(&t, &l->csum) || cur_be16(&t, &l->echo_id) ||
-		    cur_be16(&t, &l->echo_seq));
+		if (n >= 1)
+			l->type = b[0];
+		if (n >= 2)
+			l->code = b[1];
+		if (n >= 4)
+			l->csum = be16_at(b + 2);
+		if (n >= 6)
+			l->echo_id = be16_at(b + 4);
+		if (n >= 8)
+			l->echo_seq = be16_at(b + 6);
 		break;
 	default:
 		break;
