@@ -8,8 +8,8 @@ CFLAGS	?= -O2 -g
 WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
 CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE
-XCFLAGS	= -std=c11 $(WARN) $(CFLAGS) $(SAN) -MMD -MP
-LIBS	= -lpcap -lnet -ldumbnet -ljansson -lcap-ng -lgvc -lcgraph -lcdt -lm
+XCFLAGS	= -std=c11 -pthread $(WARN) $(CFLAGS) $(SAN) -MMD -MP
+LIBS	= -pthread -lpcap -lnet -ldumbnet -ljansson -lcap-ng -lgvc -lcgraph -lcdt -lm
 
 LIB_SRCS  = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJS  = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

@@ -28,6 +28,7 @@
 #include "lh.h"
 #include "live.h"
 #include "output.h"
+#include "pipeline.h"
 #include "replay.h"
 #include "textimport.h"
 
@@ -102,6 +103,9 @@ usage(FILE *fp)
 "                        (0.001-3600, default %lld)\n"
 "      --no-verdict      paths only: no annotation, handoff or verdict\n"
 "                        (faster on bulk captures)\n"
+"      --threads N       1: one thread; 2: annotate and write on a second\n"
+"                        thread while the capture is read (default: 2\n"
+"                        when more than one CPU is online)\n"
 "      --asmap [FMT:]FILE  routing data over the embedded defaults: CAIDA\n"
 "                        pfx2as, bgpdump -m, iptoasn TSV or CAIDA as2org\n"
 "                        (FMT pfx2as|bgpdump|iptoasn|as2org; default:\n"
@@ -140,6 +144,9 @@ struct sink {
 	size_t		 memlen;
 };
 
+/* The result's stdio buffer: stdout's when it is not a terminal, else -o's. */
+static char outbuf[64 * 1024];
+
 static int
 sink_open(struct sink *sk, const char *format, const char *outpath,
     char *err, size_t errlen)
@@ -158,6 +165,14 @@ sink_open(struct sink *sk, const char *format, const char *outpath,
 		return lh_err(err, errlen, "--format png: give a file with -o, "
 		    "not a terminal");
 	sk->w.fp = stdout;
+	/*
+	 * Bulk output goes out in large writes: stdio's default for a pipe or
+	 * /dev/null is one system call per 4 KiB.  A terminal keeps its line
+	 * buffering.  Nothing has been written to stdout yet.
+	 */
+	if ((outpath == NULL || strcmp(outpath, "-") == 0) &&
+	    !isatty(STDOUT_FILENO))
+		(void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	return 0;
 }
 
@@ -227,6 +242,8 @@ sink_file(struct sink *sk, const char *outpath, char *err, size_t errlen)
 			sk->w.fp = stdout;
 			return -1;
 		}
+		/* stdout does not use outbuf when the result goes to a file. */
+		(void)setvbuf(sk->w.fp, outbuf, _IOFBF, sizeof(outbuf));
 	}
 	return 0;
 }
@@ -553,6 +570,9 @@ struct common_opts {
 	int		 ascii;
 };
 
+/* Traces that may wait for the replay worker (a few KiB each). */
+#define REPLAY_QUEUE	64
+
 #define COMMON_LONGOPTS \
 	{ "format",	required_argument, NULL, 'F' }, \
 	{ "output",	required_argument, NULL, 'o' }, \
@@ -632,20 +652,36 @@ sink_setup(struct sink *sk, const struct common_opts *co, char *err,
 	    errlen);
 }
 
-/* Replay one open capture into w.  Returns an exit code. */
+/*
+ * Replay one open capture into the writer of ec, through pl when there is
+ * one (emit_cb then runs on its worker).  Returns an exit code.
+ */
 static int
 replay_one(struct capfile *cf, const char *path, struct engine_opts *eo,
-    struct writer *w, struct anctx *ax)
+    struct emit_ctx *ec, struct pipeline *pl)
 {
-	struct emit_ctx ec = { .w = w, .ax = ax };
+	struct writer *w = ec->w;
 	struct replay_result res;
 	struct file_summary fs;
-	char err[LH_ERRLEN], damage[LH_ERRLEN];
-	int ex = LH_EXIT_OK;
+	char err[LH_ERRLEN], damage[LH_ERRLEN], werr[LH_ERRLEN];
+	int ex = LH_EXIT_OK, rc;
 
 	eo->file = path;
-	if (replay_capfile(cf, eo, emit_cb, &ec, &res, damage, sizeof(damage),
-	    err, sizeof(err)) != 0)
+	rc = pl != NULL ?
+	    replay_capfile(cf, eo, pipeline_emit, pl, &res, damage,
+	    sizeof(damage), err, sizeof(err)) :
+	    replay_capfile(cf, eo, emit_cb, ec, &res, damage, sizeof(damage),
+	    err, sizeof(err));
+	/*
+	 * Every trace of this file is written before anything is said about
+	 * the file; a failure of the worker is the first error there was.
+	 */
+	if (pl != NULL && pipeline_drain(pl, werr, sizeof(werr)) != 0 &&
+	    rc == 0) {
+		memcpy(err, werr, sizeof(err));
+		rc = -1;
+	}
+	if (rc != 0)
 		goto fail;
 	if (res.damaged) {
 		warnx_("%s; results up to that point follow", damage);
@@ -677,6 +713,7 @@ cmd_replay(int argc, char **argv)
 		{ "window",	required_argument, NULL, 'W' },
 		{ "late",	required_argument, NULL, 'L' },
 		{ "no-verdict",	no_argument,	   NULL, 'V' },
+		{ "threads",	required_argument, NULL, 'j' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -685,7 +722,9 @@ cmd_replay(int argc, char **argv)
 	struct sink sk;
 	struct anctx ax;
 	struct capfile **cfs = NULL;
-	int no_verdict = 0;
+	int no_verdict = 0, threads = 0;	/* 0: by the CPUs online */
+	struct emit_ctx ec = { .w = &sk.w, .ax = &ax };
+	struct pipeline *pl = NULL;
 	char err[LH_ERRLEN];
 	long v;
 	int c, i, nfiles, ex = LH_EXIT_OK, rc;
@@ -716,6 +755,12 @@ cmd_replay(int argc, char **argv)
 			break;
 		case 'V':
 			no_verdict = 1;
+			break;
+		case 'j':
+			if (lh_parse_long(optarg, 1, 2, "--threads", &v, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			threads = (int)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -763,8 +808,13 @@ cmd_replay(int argc, char **argv)
 		ex = LH_EXIT_FAIL;
 		goto out;
 	}
+	if (threads == 0)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	/* Without a worker (none could start), the same work on one thread. */
+	if (threads > 1)
+		pl = pipeline_new(emit_cb, &ec, REPLAY_QUEUE, err, sizeof(err));
 	for (i = 0; i < nfiles; i++) {
-		rc = replay_one(cfs[i], argv[optind + i], &eo, &sk.w, &ax);
+		rc = replay_one(cfs[i], argv[optind + i], &eo, &ec, pl);
 		if (rc == LH_EXIT_FAIL) {
 			ex = rc;
 			goto out;
@@ -777,6 +827,7 @@ cmd_replay(int argc, char **argv)
 		ex = LH_EXIT_FAIL;
 	}
 out:
+	pipeline_free(pl);	/* idle: replay_one() drained it */
 	ex = sink_close(&sk, ex);
 	for (i = 0; cfs != NULL && i < nfiles; i++)
 		if (cfs[i] != NULL)
