@@ -571,7 +571,7 @@ struct common_opts {
 };
 
 /* Traces that may wait for the replay worker (a few KiB each). */
-#define REPLAY_QUEUE	64
+#define REPLAY_QUEUE	256
 
 #define COMMON_LONGOPTS \
 	{ "format",	required_argument, NULL, 'F' }, \
