@@ -89,6 +89,7 @@ struct engine {
 
 	struct session		**sh;		/* session hash */
 	size_t			  shmask, nsessions;
+	struct session		 *last_s;	/* the last session_get() found */
 	struct session		 *lru_head, *lru_tail;
 	struct session		 *emit_head, *emit_tail;
 
@@ -242,7 +243,7 @@ index_free(struct index *ix)
 	free(ix->b);
 }
 
-/* ---- expiry FIFO ---- */
+/* ---- expiry FIFO (its capacity is a power of two) ---- */
 
 static int
 ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo)
@@ -256,13 +257,13 @@ ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo)
 		if (nr == NULL)
 			return -1;
 		for (i = 0; i < e->rlen; i++)
-			nr[i] = e->ring[(e->rhead + i) % e->rcap];
+			nr[i] = e->ring[(e->rhead + i) & (e->rcap - 1)];
 		free(e->ring);
 		e->ring = nr;
 		e->rcap = ncap;
 		e->rhead = 0;
 	}
-	e->ring[(e->rhead + e->rlen) % e->rcap] =
+	e->ring[(e->rhead + e->rlen) & (e->rcap - 1)] =
 	    (struct expiry){ .tx_ns = tx, .ex = ex, .lo = lo };
 	e->rlen++;
 	return 0;
@@ -280,7 +281,7 @@ expire(struct engine *e, int64_t limit, int all)
 			break;
 		index_del(e, &e->ex, x->ex);
 		index_del(e, &e->lo, x->lo);
-		e->rhead = (e->rhead + 1) % e->rcap;
+		e->rhead = (e->rhead + 1) & (e->rcap - 1);
 		e->rlen--;
 	}
 }
@@ -329,6 +330,8 @@ session_unhash(struct engine *e, struct session *s)
 	struct session **pp;
 	uint64_t h = session_hash(s->src, s->dst, s->proto, s->echo_id);
 
+	if (e->last_s == s)
+		e->last_s = NULL;
 	for (pp = &e->sh[h & e->shmask]; *pp != NULL; pp = &(*pp)->hnext) {
 		if (*pp == s) {
 			*pp = s->hnext;
@@ -390,9 +393,14 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 	struct session *s;
 	uint64_t h;
 
+	/* A tool sends a trace's probes one after another: try the last. */
+	s = e->last_s;
+	if (s != NULL && s->src == p->ip.src && s->dst == p->ip.dst &&
+	    s->proto == p->ip.proto && s->echo_id == id)
+		return s;
 	s = session_find(e, p->ip.src, p->ip.dst, p->ip.proto, id);
 	if (s != NULL)
-		return s;
+		return e->last_s = s;
 	if (e->nsessions > e->shmask && session_grow_hash(e) != 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
@@ -409,7 +417,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 	e->nsessions++;
 	lru_append(e, s);
 	claim_early_orphans(e, s);
-	return s;
+	return e->last_s = s;
 }
 
 static void
@@ -465,8 +473,10 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	if (s == NULL)
 		return lh_err(err, errlen, "out of memory");
 	s->last_act = e->now;
-	lru_unlink(e, s);
-	lru_append(e, s);
+	if (e->lru_tail != s) {		/* to the most recent end */
+		lru_unlink(e, s);
+		lru_append(e, s);
+	}
 	if (p->ip.ttl != s->ttl0)
 		s->multi_ttl = 1;
 	if (s->multi_ttl)
@@ -1031,13 +1041,15 @@ static int
 advance(struct engine *e, int all, char *err, size_t errlen)
 {
 	struct session *s;
+	int64_t limit;
 	int rc = 0;
 
 	if (e->now == INT64_MIN && !all)
 		return 0;	/* no packet has set the clock yet */
-	expire(e, ts_sub(e->now, e->o.window_ns), all);
-	while ((s = e->lru_head) != NULL &&
-	    (all || s->last_act < ts_sub(e->now, e->o.window_ns))) {
+	limit = ts_sub(e->now, e->o.window_ns);
+	if (all)	/* else engine_pkt() has expired up to limit already */
+		expire(e, limit, all);
+	while ((s = e->lru_head) != NULL && (all || s->last_act < limit)) {
 		lru_unlink(e, s);
 		session_unhash(e, s);
 		s->closed = 1;
