@@ -73,6 +73,11 @@ struct analysis {
 	 * analysis_free() frees either way.
 	 */
 	char		*strings;
+	/*
+	 * analyze_trace()'s own (NULL elsewhere): the annotation of each hop's
+	 * first responder, NULL for a silent hop, one per hop of the trace.
+	 */
+	const struct annot **hopa;
 
 	int		 has_handoff;
 	uint8_t		 ho_up_ttl, ho_in_ttl;	/* 0 when that side is unseen */
@@ -110,6 +115,11 @@ void analysis_free(struct analysis *an);
 
 /* The annotation of an address of t, or NULL. */
 const struct annot *analysis_annot(const struct analysis *an, uint32_t addr);
+
+/* The annotation of hop h's first responder in t (an is t's analysis);
+ * NULL for a silent hop or without an analysis. */
+const struct annot *analysis_hop(const struct analysis *an,
+    const struct trace *t, size_t h);
 
 const char *role_name(enum role r);
 const char *outcome_name(enum outcome o);

@@ -27,6 +27,60 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
+/*
+ * A sentence built piece by piece into a fixed buffer.  Like snprintf(),
+ * it stops at the buffer's end and keeps the text NUL-terminated; unlike
+ * it, there is no format string to interpret, which is most of what a
+ * verdict per trace cost on a capture of thousands of traces.
+ */
+struct sb {
+	char	*p;
+	size_t	 n, cap;	/* cap >= 1: the buffer's size */
+};
+
+static void
+sb_init(struct sb *b, char *buf, size_t cap)
+{
+	b->p = buf;
+	b->n = 0;
+	b->cap = cap;
+	buf[0] = '\0';
+}
+
+static void
+sb_mem(struct sb *b, const char *s, size_t n)
+{
+	size_t room = b->cap - 1 - b->n;
+
+	if (n > room)
+		n = room;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void
+sb_str(struct sb *b, const char *s)
+{
+	sb_mem(b, s, strlen(s));
+}
+
+/* A string literal: its length is known at compile time. */
+#define SB_LIT(b, s)	sb_mem((b), "" s, sizeof(s) - 1)
+
+static void
+sb_u(struct sb *b, uint64_t v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sb_mem(b, t + i, sizeof(t) - i);
+}
+
 /* NK-FACTS §2 [V]: upstreams of AS131279 over time (China Unicom since
  * 2010-11, Intelsat 2012-04 to 2013, TransTeleCom since 2017-10).  Which
  * prefix goes via which is NOT assumed: a RIB dump decides that. */
@@ -122,6 +176,24 @@ analysis_annot(const struct analysis *an, uint32_t addr)
 	return NULL;
 }
 
+const struct annot *
+analysis_hop(const struct analysis *an, const struct trace *t, size_t h)
+{
+	size_t i;
+
+	if (an == NULL || h >= t->nhops)
+		return NULL;
+	if (an->hopa != NULL)
+		return an->hopa[h];
+	for (i = 0; i < t->hops[h].n; i++) {
+		const struct probe *p = &t->probes[t->hops[h].first + i];
+
+		if (p->rkind != RK_NONE)
+			return analysis_annot(an, p->raddr);
+	}
+	return NULL;
+}
+
 void
 analysis_free(struct analysis *an)
 {
@@ -139,6 +211,7 @@ analysis_free(struct analysis *an)
 	}
 	free(an->strings);
 	free(an->annots);
+	free(an->hopa);
 	free(an);
 }
 
@@ -178,25 +251,40 @@ role_of(const struct analysis *an, const struct trace *t, const struct annot *a)
 	return a->asn != 0 ? ROLE_TRANSIT : ROLE_UNKNOWN;
 }
 
+/* Each hop's first responder, looked up once (every responder has one). */
+static int
+index_hops(struct analysis *an, const struct trace *t)
+{
+	size_t h, i;
+
+	an->hopa = calloc(t->nhops > 0 ? t->nhops : 1, sizeof(*an->hopa));
+	if (an->hopa == NULL)
+		return -1;
+	for (h = 0; h < t->nhops; h++)
+		for (i = 0; i < t->hops[h].n; i++) {
+			const struct probe *p = &t->probes[t->hops[h].first + i];
+
+			if (p->rkind != RK_NONE) {
+				an->hopa[h] = analysis_annot(an, p->raddr);
+				break;
+			}
+		}
+	return 0;
+}
+
 /* Responding hops, by their first responder: role per hop index. */
 static int
 hop_role(const struct analysis *an, const struct trace *t, size_t h,
     uint32_t *addr)
 {
-	size_t i;
-	const struct annot *a;
+	const struct annot *a = an->hopa[h];
 
-	for (i = 0; i < t->hops[h].n; i++) {
-		const struct probe *p = &t->probes[t->hops[h].first + i];
-
-		if (p->rkind == RK_NONE)
-			continue;
-		if (addr != NULL)
-			*addr = p->raddr;
-		a = analysis_annot(an, p->raddr);
-		return a != NULL ? a->role : ROLE_UNKNOWN;
-	}
-	return -1;	/* silent */
+	(void)t;
+	if (a == NULL)
+		return -1;	/* silent */
+	if (addr != NULL)
+		*addr = a->addr;
+	return a->role;
 }
 
 static void
@@ -217,18 +305,28 @@ describe(const struct analysis *an, uint32_t addr, char *buf, size_t len)
 {
 	const struct annot *a = analysis_annot(an, addr);
 	char ip[LH_IP4_STRLEN];
+	struct sb b;
 
-	lh_ip4_str(addr, ip, sizeof(ip));
+	sb_init(&b, buf, len);
+	sb_str(&b, lh_ip4_str(addr, ip, sizeof(ip)));
 	if (a == NULL || a->asn == 0) {
 		if (a != NULL && (a->flags & (ASMAP_F_PRIVATE | ASMAP_F_RESERVED)))
-			snprintf(buf, len, "%s (private or reserved space)", ip);
+			SB_LIT(&b, " (private or reserved space)");
 		else
-			snprintf(buf, len, "%s (no AS data)", ip);
-	} else if (a->as_name[0] != '\0')
-		snprintf(buf, len, "%s (AS%u %s%s%s)", ip, a->asn, a->as_name,
-		    a->cc[0] ? ", " : "", a->cc);
-	else
-		snprintf(buf, len, "%s (AS%u)", ip, a->asn);
+			SB_LIT(&b, " (no AS data)");
+		return buf;
+	}
+	SB_LIT(&b, " (AS");
+	sb_u(&b, a->asn);
+	if (a->as_name[0] != '\0') {
+		SB_LIT(&b, " ");
+		sb_str(&b, a->as_name);
+		if (a->cc[0]) {
+			SB_LIT(&b, ", ");
+			sb_str(&b, a->cc);
+		}
+	}
+	SB_LIT(&b, ")");
 	return buf;
 }
 
@@ -237,15 +335,23 @@ static const char *
 netname(const struct asmap *m, uint32_t asn, char *buf, size_t len)
 {
 	struct asmap_asinfo ai;
+	struct sb b;
+	int known = asn != 0 && asmap_asinfo(m, asn, &ai) == 1;
 
-	if (asn != 0 && asmap_asinfo(m, asn, &ai) == 1 && ai.org[0] != '\0')
-		snprintf(buf, len, "%s (AS%u)", ai.org, asn);
-	else if (asn != 0 && asmap_asinfo(m, asn, &ai) == 1 && ai.name[0])
-		snprintf(buf, len, "%s (AS%u)", ai.name, asn);
-	else if (asn != 0)
-		snprintf(buf, len, "AS%u", asn);
-	else
-		snprintf(buf, len, "an unknown network");
+	sb_init(&b, buf, len);
+	if (asn == 0) {
+		SB_LIT(&b, "an unknown network");
+		return buf;
+	}
+	if (known && (ai.org[0] != '\0' || ai.name[0] != '\0')) {
+		sb_str(&b, ai.org[0] != '\0' ? ai.org : ai.name);
+		SB_LIT(&b, " (AS");
+		sb_u(&b, asn);
+		SB_LIT(&b, ")");
+	} else {
+		SB_LIT(&b, "AS");
+		sb_u(&b, asn);
+	}
 	return buf;
 }
 
@@ -449,6 +555,7 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 	int role;
 	uint32_t addr, a_u = 0, a_t = 0, a_o = 0;
 	char d1[96], d2[96], tn[128];
+	struct sb b;
 
 	for (h = 0; h < t->nhops; h++) {
 		role = hop_role(an, t, h, &addr);
@@ -482,9 +589,12 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 			an->ho_up_addr = a_o;
 		}
 		an->ho_rule = "first-target-hop";
-		snprintf(an->ho_detail, sizeof(an->ho_detail),
-		    "hop %u is the first to answer from %s; no upstream hop "
-		    "answered before it", an->ho_in_ttl, tn);
+		sb_init(&b, an->ho_detail, sizeof(an->ho_detail));
+		SB_LIT(&b, "hop ");
+		sb_u(&b, an->ho_in_ttl);
+		SB_LIT(&b, " is the first to answer from ");
+		sb_str(&b, tn);
+		SB_LIT(&b, "; no upstream hop answered before it");
 		return;
 	}
 	if (last_u + 1 == first_t && t->hops[last_u].ttl + 1 == an->ho_in_ttl &&
@@ -503,29 +613,39 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 			}
 		}
 		an->ho_rule = "upstream-numbered-border";
-		snprintf(an->ho_detail, sizeof(an->ho_detail),
-		    "hop %u %s answers from upstream space, but the hop after "
-		    "it is already inside %s, so the link between them is "
-		    "internal to %s: hop %u is its border router",
-		    an->ho_in_ttl, describe(an, an->ho_in_addr, d1, sizeof(d1)),
-		    tn, tn, an->ho_in_ttl);
+		sb_init(&b, an->ho_detail, sizeof(an->ho_detail));
+		SB_LIT(&b, "hop ");
+		sb_u(&b, an->ho_in_ttl);
+		SB_LIT(&b, " ");
+		sb_str(&b, describe(an, an->ho_in_addr, d1, sizeof(d1)));
+		SB_LIT(&b, " answers from upstream space, but the hop after it "
+		    "is already inside ");
+		sb_str(&b, tn);
+		SB_LIT(&b, ", so the link between them is internal to ");
+		sb_str(&b, tn);
+		SB_LIT(&b, ": hop ");
+		sb_u(&b, an->ho_in_ttl);
+		SB_LIT(&b, " is its border router");
 		return;
 	}
 	an->ho_up_ttl = t->hops[last_u].ttl;
 	an->ho_up_addr = a_u;
+	sb_init(&b, an->ho_detail, sizeof(an->ho_detail));
+	SB_LIT(&b, "the upstream's last answer ");
+	sb_str(&b, describe(an, a_u, d1, sizeof(d1)));
 	if (t->hops[last_u].ttl + 1 == an->ho_in_ttl) {
 		an->ho_rule = "adjacent";
-		snprintf(an->ho_detail, sizeof(an->ho_detail),
-		    "the upstream's last answer %s is followed by %s",
-		    describe(an, a_u, d1, sizeof(d1)),
-		    describe(an, a_t, d2, sizeof(d2)));
+		SB_LIT(&b, " is followed by ");
+		sb_str(&b, describe(an, a_t, d2, sizeof(d2)));
 	} else {
 		an->ho_rule = "across-silent-hops";
-		snprintf(an->ho_detail, sizeof(an->ho_detail),
-		    "the upstream's last answer %s at hop %u and the first "
-		    "answer from %s at hop %u have silent hops between them",
-		    describe(an, a_u, d1, sizeof(d1)), an->ho_up_ttl, tn,
-		    an->ho_in_ttl);
+		SB_LIT(&b, " at hop ");
+		sb_u(&b, an->ho_up_ttl);
+		SB_LIT(&b, " and the first answer from ");
+		sb_str(&b, tn);
+		SB_LIT(&b, " at hop ");
+		sb_u(&b, an->ho_in_ttl);
+		SB_LIT(&b, " have silent hops between them");
 	}
 }
 
@@ -601,6 +721,7 @@ verdict(struct analysis *an, const struct trace *t,
 	uint32_t addr, last_addr = 0;
 	char d1[128], tn[128], un[128], extra[200], bt[160];
 	const struct probe *p;
+	struct sb b;
 	size_t i;
 
 	for (h = 0; h < t->nhops; h++) {
@@ -627,21 +748,33 @@ verdict(struct analysis *an, const struct trace *t,
 		else if (answered < sent)
 			partial++;
 	}
-	extra[0] = '\0';
-	if (hidden > 0 && partial > 0)
-		snprintf(extra, sizeof(extra), " %zu earlier hop%s never "
-		    "answered and %zu answered only some probes while later "
-		    "hops answered: hidden or rate-limited routers, not where "
-		    "traffic dies.", hidden, hidden == 1 ? "" : "s", partial);
-	else if (hidden > 0)
-		snprintf(extra, sizeof(extra), " %zu earlier hop%s never "
-		    "answered while later hops did: hidden routers, not where "
-		    "traffic dies.", hidden, hidden == 1 ? "" : "s");
-	else if (partial > 0)
-		snprintf(extra, sizeof(extra), " %zu earlier hop%s answered "
-		    "only some probes while hops beyond answered: rate "
-		    "limiting, not where traffic dies.", partial,
-		    partial == 1 ? "" : "s");
+	sb_init(&b, extra, sizeof(extra));
+	if (hidden > 0) {
+		SB_LIT(&b, " ");
+		sb_u(&b, hidden);
+		if (hidden == 1)
+			SB_LIT(&b, " earlier hop never answered");
+		else
+			SB_LIT(&b, " earlier hops never answered");
+		if (partial > 0) {
+			SB_LIT(&b, " and ");
+			sb_u(&b, partial);
+			SB_LIT(&b, " answered only some probes while later hops "
+			    "answered: hidden or rate-limited routers, not where "
+			    "traffic dies.");
+		} else
+			SB_LIT(&b, " while later hops did: hidden routers, not "
+			    "where traffic dies.");
+	} else if (partial > 0) {
+		SB_LIT(&b, " ");
+		sb_u(&b, partial);
+		if (partial == 1)
+			SB_LIT(&b, " earlier hop answered");
+		else
+			SB_LIT(&b, " earlier hops answered");
+		SB_LIT(&b, " only some probes while hops beyond answered: rate "
+		    "limiting, not where traffic dies.");
+	}
 	v->has_last = 1;
 	v->last_ttl = t->hops[last].ttl;
 	v->last_addr = last_addr;
@@ -664,9 +797,17 @@ verdict(struct analysis *an, const struct trace *t,
 		v->where = WH_NONE;
 		v->reason = "reached";
 		hop_counts(t, last, &sent, &answered);
-		snprintf(v->detail, sizeof(v->detail), "The destination %s "
-		    "answered at hop %u (%zu of %zu probes).%s", d1,
-		    v->last_ttl, answered, sent, extra);
+		sb_init(&b, v->detail, sizeof(v->detail));
+		SB_LIT(&b, "The destination ");
+		sb_str(&b, d1);
+		SB_LIT(&b, " answered at hop ");
+		sb_u(&b, v->last_ttl);
+		SB_LIT(&b, " (");
+		sb_u(&b, answered);
+		SB_LIT(&b, " of ");
+		sb_u(&b, sent);
+		SB_LIT(&b, " probes).");
+		sb_str(&b, extra);
 		return;
 	}
 	v->outcome = OUT_DIED;
@@ -769,48 +910,71 @@ verdict(struct analysis *an, const struct trace *t,
 	{
 		char how[160], wh[200];
 
-		if (strcmp(v->reason, "unreachable") == 0)
-			snprintf(how, sizeof(how), "answered %s (ICMP code %u): "
-			    "traffic is refused there, loudly",
-			    unreach_text(v->unreach_code), v->unreach_code);
-		else if (strcmp(v->reason, "loop") == 0)
-			snprintf(how, sizeof(how), "is part of a routing loop");
-		else if (v->rate_limited)
-			snprintf(how, sizeof(how), "is the last to answer (%zu of "
-			    "%zu probes: rate limited or lossy), nothing answers "
-			    "beyond it", answered, sent);
-		else
-			snprintf(how, sizeof(how), "is the last to answer; nothing "
+		sb_init(&b, how, sizeof(how));
+		if (strcmp(v->reason, "unreachable") == 0) {
+			SB_LIT(&b, "answered ");
+			sb_str(&b, unreach_text(v->unreach_code));
+			SB_LIT(&b, " (ICMP code ");
+			sb_u(&b, v->unreach_code);
+			SB_LIT(&b, "): traffic is refused there, loudly");
+		} else if (strcmp(v->reason, "loop") == 0)
+			SB_LIT(&b, "is part of a routing loop");
+		else if (v->rate_limited) {
+			SB_LIT(&b, "is the last to answer (");
+			sb_u(&b, answered);
+			SB_LIT(&b, " of ");
+			sb_u(&b, sent);
+			SB_LIT(&b, " probes: rate limited or lossy), nothing "
 			    "answers beyond it");
+		} else
+			SB_LIT(&b, "is the last to answer; nothing answers beyond "
+			    "it");
+		sb_init(&b, wh, sizeof(wh));
 		switch (v->where) {
 		case WH_TRANSIT:
-			snprintf(wh, sizeof(wh), "Traffic dies in transit, before "
-			    "the target's upstream");
+			SB_LIT(&b, "Traffic dies in transit, before the target's "
+			    "upstream");
 			break;
 		case WH_UPSTREAM:
-			snprintf(wh, sizeof(wh), "Traffic dies inside the upstream "
-			    "%s, before its handoff to %s", un, tn);
+			SB_LIT(&b, "Traffic dies inside the upstream ");
+			sb_str(&b, un);
+			SB_LIT(&b, ", before its handoff to ");
+			sb_str(&b, tn);
 			break;
 		case WH_HANDOFF:
-			snprintf(wh, sizeof(wh), "Traffic dies at the handoff into "
-			    "%s", tn);
+			SB_LIT(&b, "Traffic dies at the handoff into ");
+			sb_str(&b, tn);
 			break;
 		case WH_TARGET:
-			snprintf(wh, sizeof(wh), "Traffic dies inside %s", tn);
+			SB_LIT(&b, "Traffic dies inside ");
+			sb_str(&b, tn);
 			break;
 		default:
-			snprintf(wh, sizeof(wh), "Traffic dies in the upstream %s "
-			    "at or before its handoff to %s; the evidence cannot "
-			    "tell which without a baseline", un, tn);
+			SB_LIT(&b, "Traffic dies in the upstream ");
+			sb_str(&b, un);
+			SB_LIT(&b, " at or before its handoff to ");
+			sb_str(&b, tn);
+			SB_LIT(&b, "; the evidence cannot tell which without a "
+			    "baseline");
 			break;
 		}
-		if (v->depart_ttl != 0)
-			snprintf(v->detail, sizeof(v->detail), "%s: it dies at "
-			    "hop %u, which in the baseline was %s; hop %u %s %s.%s",
-			    wh, v->depart_ttl, bt, v->last_ttl, d1, how, extra);
-		else
-			snprintf(v->detail, sizeof(v->detail), "%s: hop %u %s "
-			    "%s.%s", wh, v->last_ttl, d1, how, extra);
+		sb_init(&b, v->detail, sizeof(v->detail));
+		sb_str(&b, wh);
+		if (v->depart_ttl != 0) {
+			SB_LIT(&b, ": it dies at hop ");
+			sb_u(&b, v->depart_ttl);
+			SB_LIT(&b, ", which in the baseline was ");
+			sb_str(&b, bt);
+			SB_LIT(&b, "; hop ");
+		} else
+			SB_LIT(&b, ": hop ");
+		sb_u(&b, v->last_ttl);
+		SB_LIT(&b, " ");
+		sb_str(&b, d1);
+		SB_LIT(&b, " ");
+		sb_str(&b, how);
+		SB_LIT(&b, ".");
+		sb_str(&b, extra);
 	}
 }
 
@@ -822,7 +986,7 @@ analyze(const struct trace *t, const struct analysis_opts *o)
 
 	if (an == NULL)
 		return NULL;
-	if (annotate(an, t, o) != 0) {
+	if (annotate(an, t, o) != 0 || index_hops(an, t) != 0) {
 		analysis_free(an);
 		return NULL;
 	}
