@@ -153,49 +153,88 @@ lb_str(struct lbuf *lb, const char *s)
 	lb_mem(lb, s, strlen(s));
 }
 
-/* A decimal number, as %u or PRIu64 prints it. */
+/* Room for n more bytes (n <= sizeof(lb->b)): flushes when short. */
+static inline char *
+lb_room(struct lbuf *lb, size_t n)
+{
+	if (n > sizeof(lb->b) - lb->n)
+		lb_flush(lb);
+	return lb->b + lb->n;
+}
+
+/* "00" "01" ... "99": two digits per table step. */
+static const char digits2[] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* How many decimal digits v has. */
+static inline size_t
+ndigits(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 100) {
+		v /= 100;
+		n += 2;
+	}
+	return v >= 10 ? n + 1 : n;
+}
+
+/* A decimal number, as %u or PRIu64 prints it, straight into the buffer. */
 static void
 lb_u64(struct lbuf *lb, uint64_t v)
 {
-	char tmp[24];
-	size_t i = sizeof(tmp);
+	size_t n = ndigits(v);
+	char *q = lb_room(lb, n) + n;
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	lb_mem(lb, tmp + i, sizeof(tmp) - i);
+	lb->n += n;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, digits2 + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(q - 2, digits2 + v * 2, 2);
+	else
+		q[-1] = (char)('0' + v);
 }
 
 /* Three digits with leading zeros (v < 1000). */
 static void
 lb_u64_3(struct lbuf *lb, unsigned v)
 {
-	char tmp[3] = { (char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10),
-	    (char)('0' + v % 10) };
+	char *p = lb_room(lb, 3);
 
-	lb_mem(lb, tmp, sizeof(tmp));
+	p[0] = (char)('0' + v / 100 % 10);
+	memcpy(p + 1, digits2 + (v % 100) * 2, 2);
+	lb->n += 3;
 }
 
 /* An address as lh_ip4_str() writes it (dotted quad), without the copy. */
 static void
 lb_ip4(struct lbuf *lb, uint32_t addr)
 {
-	char a[LH_IP4_STRLEN], *p = a;
+	char *p = lb_room(lb, LH_IP4_STRLEN), *start = p;
 	unsigned v;
 	int shift;
 
 	for (shift = 24; shift >= 0; shift -= 8) {
 		v = (addr >> shift) & 0xff;
-		if (v >= 100)
+		if (v >= 100) {
 			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-		if (shift > 0)
-			*p++ = '.';
+			memcpy(p, digits2 + (v % 100) * 2, 2);
+			p += 2;
+		} else if (v >= 10) {
+			memcpy(p, digits2 + v * 2, 2);
+			p += 2;
+		} else
+			*p++ = (char)('0' + v);
+		*p++ = '.';
 	}
-	lb_mem(lb, a, (size_t)(p - a));
+	lb->n += (size_t)(p - start) - 1;	/* without the last dot */
 }
 
 static void
@@ -217,21 +256,13 @@ static void
 text_bands(struct lbuf *lb, const struct trace *t)
 {
 	const struct annot *a, *cur = NULL;
-	size_t h, i;
+	size_t h;
 	unsigned from = 0, to = 0;
 	int first = 1;
 
 	LB_LIT(lb, "   networks:");
 	for (h = 0; h <= t->nhops; h++) {
-		a = NULL;
-		for (i = 0; h < t->nhops && i < t->hops[h].n; i++) {
-			const struct probe *p = &t->probes[t->hops[h].first + i];
-
-			if (p->rkind != RK_NONE) {
-				a = analysis_annot(t->an, p->raddr);
-				break;
-			}
-		}
+		a = analysis_hop(t->an, t, h);	/* NULL past the end */
 		if (h < t->nhops && a == NULL)
 			continue;	/* silent hops do not break a band */
 		if (cur != NULL && a != NULL && a->asn == cur->asn &&
@@ -321,6 +352,9 @@ text_hop(struct lbuf *lb, const struct trace *t, const struct hop *hp)
 	size_t i, k;
 	uint32_t shown = 0;
 	int any = 0;
+	/* The first responder's annotation is at hand; others are looked up. */
+	const struct annot *hop1 = analysis_hop(t->an, t,
+	    (size_t)(hp - t->hops));
 
 	if (hp->ttl < 10)
 		LB_LIT(lb, " ");
@@ -334,7 +368,9 @@ text_hop(struct lbuf *lb, const struct trace *t, const struct hop *hp)
 			continue;
 		}
 		if (!any || p->raddr != shown) {
-			const struct annot *an = analysis_annot(t->an, p->raddr);
+			const struct annot *an = hop1 != NULL &&
+			    hop1->addr == p->raddr ? hop1 :
+			    analysis_annot(t->an, p->raddr);
 
 			LB_LIT(lb, " ");
 			if (an != NULL && an->name != NULL) {
