@@ -202,15 +202,31 @@ lb_u64(struct lbuf *lb, uint64_t v)
 		q[-1] = (char)('0' + v);
 }
 
-/* Three digits with leading zeros (v < 1000). */
+/* "  12.345 ms": the digits of %.3f, from whole microseconds. */
 static void
-lb_u64_3(struct lbuf *lb, unsigned v)
+lb_rtt(struct lbuf *lb, uint64_t us)
 {
-	char *p = lb_room(lb, 3);
+	uint64_t ms = us / 1000;
+	unsigned frac = (unsigned)(us % 1000);
+	size_t n = ndigits(ms);
+	char *p = lb_room(lb, n + 9), *q = p + 2 + n;
 
-	p[0] = (char)('0' + v / 100 % 10);
-	memcpy(p + 1, digits2 + (v % 100) * 2, 2);
-	lb->n += 3;
+	p[0] = p[1] = ' ';
+	while (ms >= 100) {
+		q -= 2;
+		memcpy(q, digits2 + (ms % 100) * 2, 2);
+		ms /= 100;
+	}
+	if (ms >= 10)
+		memcpy(q - 2, digits2 + ms * 2, 2);
+	else
+		q[-1] = (char)('0' + ms);
+	q = p + 2 + n;
+	q[0] = '.';
+	q[1] = (char)('0' + frac / 100);
+	memcpy(q + 2, digits2 + (frac % 100) * 2, 2);
+	memcpy(q + 4, " ms", 3);
+	lb->n += n + 9;
 }
 
 /* An address as lh_ip4_str() writes it (dotted quad), without the copy. */
@@ -399,12 +415,7 @@ text_hop(struct lbuf *lb, const struct trace *t, const struct hop *hp)
 			shown = p->raddr;
 			any = 1;
 		}
-		/* The digits of %.3f, from whole microseconds. */
-		LB_LIT(lb, "  ");
-		lb_u64(lb, (uint64_t)(rtt_us(p) / 1000));
-		LB_LIT(lb, ".");
-		lb_u64_3(lb, (unsigned)(rtt_us(p) % 1000));
-		LB_LIT(lb, " ms");
+		lb_rtt(lb, (uint64_t)rtt_us(p));
 		mark = reply_mark(p, mb, sizeof(mb));
 		if (*mark) {
 			LB_LIT(lb, " ");
