@@ -95,11 +95,23 @@ struct analysis {
 typedef int (*analysis_resolve_fn)(void *arg, uint32_t addr, char *buf,
     size_t buflen);
 
+/*
+ * A run's memory of what the AS data and reverse DNS said of the addresses
+ * already annotated (bounded: a later address may take an earlier one's
+ * place).  One cache goes with one map, left unchanged while the cache
+ * lives, and one resolve setting; one thread at a time may use it.
+ */
+struct annot_cache;
+
+struct annot_cache *annot_cache_new(void);	/* NULL: out of memory */
+void annot_cache_free(struct annot_cache *c);
+
 struct analysis_opts {
 	const struct asmap	*map;
 	const struct trace	*baseline;	/* healthy trace, or NULL */
 	analysis_resolve_fn	 resolve;	/* NULL: no names */
 	void			*resolve_arg;
+	struct annot_cache	*cache;		/* NULL: look every address up */
 };
 
 /*

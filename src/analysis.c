@@ -355,38 +355,131 @@ netname(const struct asmap *m, uint32_t asn, char *buf, size_t len)
 	return buf;
 }
 
-/* A reverse DNS name and what its hint says, where the AS data is silent. */
-static int
-name_hint(struct annot *a, const struct analysis_opts *o)
-{
-	char name[256];
-	uint32_t asn = 0;
-	uint16_t flags = 0;
+/*
+ * What the AS data (and reverse DNS) say of one address before annotate()
+ * copies it into an analysis; also what the per-run cache keeps.
+ */
+struct acache_ent {
+	uint32_t	 addr;
+	uint32_t	 asn, prefix;
+	uint16_t	 flags;
+	uint8_t		 len, hinted, used;
+	char		 cc[3];
+	const char	*as_name, *org, *note;	/* in the AS data; never NULL */
+	char		*name;			/* reverse DNS (owned), or NULL */
+};
 
-	if (o->resolve == NULL || o->resolve(o->resolve_arg, a->addr, name,
-	    sizeof(name)) != 0)
-		return 0;
-	name[sizeof(name) - 1] = '\0';
-	if ((a->name = strdup(name)) == NULL)
-		return -1;
-	if (asmap_hostname_hint(name, &asn, &flags) != 1)
-		return 0;
-	if (a->asn == 0 && asn != 0) {
-		a->asn = asn;
-		a->hinted = 1;
-	}
-	if ((flags & ~a->flags) != 0) {
-		a->flags |= flags;
-		a->hinted = 1;
-	}
-	return 0;
+/*
+ * Direct-mapped: an address takes the slot of its hash, replacing what was
+ * there.  Routers recur from trace to trace; the size bounds the memory.
+ */
+#define ACACHE_SLOTS	8192		/* a power of two */
+
+struct annot_cache {
+	struct acache_ent e[ACACHE_SLOTS];
+};
+
+struct annot_cache *
+annot_cache_new(void)
+{
+	return calloc(1, sizeof(struct annot_cache));
 }
 
-/* A string of the AS data ("" for none), until annotate() copies it. */
+void
+annot_cache_free(struct annot_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < ACACHE_SLOTS; i++)
+		free(c->e[i].name);
+	free(c);
+}
+
+/* A string of the AS data ("" for none). */
 static const char *
 nz(const char *s)
 {
 	return s != NULL ? s : "";
+}
+
+/* The AS name, organisation and country of x->asn, when known. */
+static void
+as_info(const struct asmap *m, struct acache_ent *x)
+{
+	struct asmap_asinfo ai;
+
+	memset(&ai, 0, sizeof(ai));
+	if (x->asn != 0 && asmap_asinfo(m, x->asn, &ai) == 1) {
+		x->as_name = nz(ai.name);
+		x->org = nz(ai.org);
+		memcpy(x->cc, ai.country, sizeof(x->cc));
+	}
+}
+
+/*
+ * Look addr up in the AS data and, with a resolver, its reverse DNS name
+ * and what the name's hint says where the AS data is silent.  0, or -1
+ * when out of memory.
+ */
+static int
+look_up(const struct analysis_opts *o, uint32_t addr, struct acache_ent *x)
+{
+	struct asmap_result r;
+	char name[256];
+	uint32_t asn = 0;
+	uint16_t flags = 0;
+
+	memset(x, 0, sizeof(*x));
+	memset(&r, 0, sizeof(r));
+	(void)asmap_lookup(o->map, addr, &r);
+	x->addr = addr;
+	x->asn = r.asn;
+	x->prefix = r.prefix;
+	x->len = r.len;
+	x->flags = r.flags;
+	x->as_name = x->org = "";
+	x->note = r.note;
+	as_info(o->map, x);
+	if (o->resolve == NULL || o->resolve(o->resolve_arg, addr, name,
+	    sizeof(name)) != 0)
+		return 0;
+	name[sizeof(name) - 1] = '\0';
+	if ((x->name = strdup(name)) == NULL)
+		return -1;
+	if (asmap_hostname_hint(name, &asn, &flags) != 1)
+		return 0;
+	if (x->asn == 0 && asn != 0) {
+		x->asn = asn;
+		x->hinted = 1;
+	}
+	if ((flags & ~x->flags) != 0) {
+		x->flags |= flags;
+		x->hinted = 1;
+	}
+	if (x->hinted && x->as_name[0] == '\0')
+		as_info(o->map, x);
+	return 0;
+}
+
+/* addr's entry: from o->cache when it has one, else looked up into tmp. */
+static struct acache_ent *
+cached_look_up(const struct analysis_opts *o, uint32_t addr,
+    struct acache_ent *tmp)
+{
+	struct acache_ent *x;
+
+	if (o->cache == NULL)
+		return look_up(o, addr, tmp) == 0 ? tmp : NULL;
+	x = &o->cache->e[lh_mix64(addr) & (ACACHE_SLOTS - 1)];
+	if (x->used && x->addr == addr)
+		return x;
+	free(x->name);
+	if (look_up(o, addr, x) != 0)
+		return NULL;	/* x->used stays 0 */
+	x->used = 1;
+	return x;
 }
 
 /* Copy s to *pp, advance *pp past its NUL; the copy. */
@@ -410,14 +503,11 @@ static int
 annotate(struct analysis *an, const struct trace *t,
     const struct analysis_opts *o)
 {
-	const struct asmap *m = o->map;
 	struct asrc {
 		const char	*as_name, *org, *note;	/* in the AS data */
 	} *src = NULL;
 	uint32_t *addrs;
 	size_t i, k, n = 0, total = 0;
-	struct asmap_result r;
-	struct asmap_asinfo ai;
 	char *p;
 
 	addrs = malloc((t->nprobes + 1) * sizeof(*addrs));
@@ -441,30 +531,24 @@ annotate(struct analysis *an, const struct trace *t,
 	for (i = 0; i < n; i++) {
 		struct annot *a = &an->annots[an->nannots++];
 		struct asrc *s = &src[i];
+		struct acache_ent tmp, *x;
 
-		a->addr = addrs[i];
-		memset(&r, 0, sizeof(r));
-		(void)asmap_lookup(m, a->addr, &r);
-		a->asn = r.asn;
-		a->prefix = r.prefix;
-		a->len = r.len;
-		a->flags = r.flags;
-		s->as_name = s->org = "";
-		s->note = r.note;
-		memset(&ai, 0, sizeof(ai));
-		if (r.asn != 0 && asmap_asinfo(m, r.asn, &ai) == 1) {
-			s->as_name = nz(ai.name);
-			s->org = nz(ai.org);
-			memcpy(a->cc, ai.country, sizeof(a->cc));
-		}
-		if (name_hint(a, o) != 0)
+		if ((x = cached_look_up(o, addrs[i], &tmp)) == NULL)
 			goto fail;
-		if (a->hinted && s->as_name[0] == '\0' &&
-		    asmap_asinfo(m, a->asn, &ai) == 1) {
-			s->as_name = nz(ai.name);
-			s->org = nz(ai.org);
-			memcpy(a->cc, ai.country, sizeof(a->cc));
-		}
+		a->addr = x->addr;
+		a->asn = x->asn;
+		a->prefix = x->prefix;
+		a->len = x->len;
+		a->flags = x->flags;
+		a->hinted = x->hinted;
+		memcpy(a->cc, x->cc, sizeof(a->cc));
+		s->as_name = x->as_name;
+		s->org = x->org;
+		s->note = x->note;
+		if (x == &tmp)
+			a->name = tmp.name;	/* ours now */
+		else if (x->name != NULL && (a->name = strdup(x->name)) == NULL)
+			goto fail;
 		total += strlen(s->as_name) + strlen(s->org) + 2 +
 		    (s->note != NULL ? strlen(s->note) + 1 : 0);
 	}

@@ -345,6 +345,8 @@ struct anctx {
 	size_t		  nbase;
 	int		  names;	/* reverse DNS for responders */
 	struct namecache *cache;
+	/* Annotations already looked up (emit_cb() only: one resolver). */
+	struct annot_cache *acache;
 };
 
 /* Reverse DNS answers, one lookup per address per run. */
@@ -417,6 +419,7 @@ emit_cb(void *arg, struct trace *t, char *err, size_t errlen)
 			.baseline = baseline_for(ec->ax, t),
 			.resolve = ec->ax->names ? resolve_cb : NULL,
 			.resolve_arg = ec->ax,
+			.cache = ec->ax->acache,
 		};
 
 		rc = analyze_trace(t, &ao, err, errlen);
@@ -432,7 +435,8 @@ static int
 anctx_init(struct anctx *ax, char *err, size_t errlen)
 {
 	memset(ax, 0, sizeof(*ax));
-	if ((ax->map = asmap_new()) == NULL)
+	if ((ax->map = asmap_new()) == NULL ||
+	    (ax->acache = annot_cache_new()) == NULL)
 		return lh_err(err, errlen, "out of memory");
 	return asmap_load_default(ax->map, err, errlen);
 }
@@ -451,6 +455,7 @@ anctx_free(struct anctx *ax)
 	for (i = 0; i < ax->nbase; i++)
 		trace_free(ax->base[i]);
 	free(ax->base);
+	annot_cache_free(ax->acache);
 	asmap_free(ax->map);
 }
 

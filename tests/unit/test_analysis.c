@@ -327,6 +327,108 @@ test_hostname_hint(void **state)
 	trace_free(t);
 }
 
+/* The same annotations and sentences, field by field. */
+static void
+assert_same_analysis(const struct analysis *x, const struct analysis *y)
+{
+	size_t i;
+
+	assert_int_equal(x->nannots, y->nannots);
+	for (i = 0; i < x->nannots; i++) {
+		const struct annot *a = &x->annots[i], *b = &y->annots[i];
+
+		assert_int_equal(a->addr, b->addr);
+		assert_int_equal(a->asn, b->asn);
+		assert_int_equal(a->prefix, b->prefix);
+		assert_int_equal(a->len, b->len);
+		assert_int_equal(a->flags, b->flags);
+		assert_int_equal(a->role, b->role);
+		assert_int_equal(a->hinted, b->hinted);
+		assert_string_equal(a->as_name, b->as_name);
+		assert_string_equal(a->org, b->org);
+		assert_string_equal(a->cc, b->cc);
+		assert_true((a->note == NULL) == (b->note == NULL));
+		if (a->note != NULL)
+			assert_string_equal(a->note, b->note);
+		assert_true((a->name == NULL) == (b->name == NULL));
+		if (a->name != NULL)
+			assert_string_equal(a->name, b->name);
+	}
+	assert_string_equal(x->ho_detail, y->ho_detail);
+	assert_string_equal(x->v.detail, y->v.detail);
+}
+
+static unsigned resolver_calls;
+
+static int
+counting_resolve(void *arg, uint32_t addr, char *buf, size_t len)
+{
+	resolver_calls++;
+	return fake_resolve(arg, addr, buf, len);
+}
+
+/*
+ * A run's annotation cache changes nothing: every trace analysed through
+ * it (into a cache already full of other addresses, again from the cache,
+ * and after other addresses have pushed its own out) matches the same
+ * trace analysed without it.
+ */
+static void
+test_annot_cache(void **state)
+{
+	struct annot_cache *c = annot_cache_new();
+	struct analysis_opts plain = { .map = map, .resolve = counting_resolve };
+	struct analysis_opts cached = plain;
+	char err[LH_ERRLEN];
+	struct trace *t[4], *u, *filler;
+	uint32_t hops[200];
+	unsigned calls;
+	size_t i, k, r;
+
+	(void)state;
+	assert_non_null(c);
+	cached.cache = c;
+	t[0] = mk(NKT, H(ISP, X, CU1, CU2, NKBR, NKIN, NKT), 3, -1);
+	t[1] = mk(NKT, H(ISP, CU1, CU2, NKBR, 0, 0), 3, -1);
+	t[2] = mk(NKT, H(ISP, TTK, NKBR_IN, 0), 3, 13);
+	t[3] = mk(X, H(ISP, CU1, X), 2, -1);
+	for (r = 0; r < 3; r++) {
+		if (r != 1) {
+			/* 100 x 200 other addresses: more than the cache holds. */
+			for (k = 0; k < 100; k++) {
+				for (i = 0; i < 200; i++)
+					hops[i] = IP(10, 1 + k, i / 100, i % 100 + 1);
+				filler = mk(IP(10, 200, 0, 1), hops, 200, 1, -1);
+				assert_int_equal(analyze_trace(filler, &cached,
+				    err, sizeof(err)), 0);
+				trace_free(filler);
+			}
+		}
+		for (i = 0; i < 4; i++) {
+			assert_int_equal(analyze_trace(t[i], &cached, err,
+			    sizeof(err)), 0);
+			calls = resolver_calls;
+			u = calloc(1, sizeof(*u));
+			assert_non_null(u);
+			*u = *t[i];
+			u->an = NULL;
+			assert_int_equal(analyze_trace(u, &plain, err,
+			    sizeof(err)), 0);
+			assert_true(resolver_calls > calls);
+			assert_same_analysis(t[i]->an, u->an);
+			analysis_free(u->an);
+			free(u);
+		}
+	}
+	/* Once cached, an address is not resolved again. */
+	calls = resolver_calls;
+	assert_int_equal(analyze_trace(t[0], &cached, err, sizeof(err)), 0);
+	assert_int_equal(resolver_calls, calls);
+	for (i = 0; i < 4; i++)
+		trace_free(t[i]);
+	annot_cache_free(c);
+}
+
 static void
 test_no_data(void **state)
 {
@@ -354,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_ttk_published_last_hop),
 		cmocka_unit_test(test_rate_limited_last_hop),
 		cmocka_unit_test(test_hostname_hint),
+		cmocka_unit_test(test_annot_cache),
 		cmocka_unit_test(test_no_data),
 	};
 
