@@ -44,6 +44,9 @@ int pipeline_drain(struct pipeline *pl, char *err, size_t errlen);
 /* Stop the worker (after what is queued is handled or, failed, freed). */
 void pipeline_free(struct pipeline *pl);
 
+/* CPUs this process may run on (its affinity mask), at least 1. */
+int pipeline_cpus(void);
+
 /* An engine_emit_fn that puts each trace into the pipeline given as arg. */
 int pipeline_emit(void *arg, struct trace *t, char *err, size_t errlen);
 

@@ -105,7 +105,7 @@ usage(FILE *fp)
 "                        (faster on bulk captures)\n"
 "      --threads N       1: one thread; 2: annotate and write on a second\n"
 "                        thread while the capture is read (default: 2\n"
-"                        when more than one CPU is online)\n"
+"                        when lasthop may run on more than one CPU)\n"
 "      --asmap [FMT:]FILE  routing data over the embedded defaults: CAIDA\n"
 "                        pfx2as, bgpdump -m, iptoasn TSV or CAIDA as2org\n"
 "                        (FMT pfx2as|bgpdump|iptoasn|as2org; default:\n"
@@ -814,7 +814,7 @@ cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	if (threads == 0)
-		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+		threads = pipeline_cpus() > 1 ? 2 : 1;
 	/* Without a worker (none could start), the same work on one thread. */
 	if (threads > 1)
 		pl = pipeline_new(emit_cb, &ec, REPLAY_QUEUE, err, sizeof(err));

@@ -8,9 +8,12 @@
  * pipeline_drain() returns, and the mutex orders those accesses with the
  * main thread's before and after.
  */
+#define _GNU_SOURCE		/* sched_getaffinity(), CPU_COUNT() */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lh.h"
 #include "pipeline.h"
@@ -198,4 +201,17 @@ int
 pipeline_emit(void *arg, struct trace *t, char *err, size_t errlen)
 {
 	return pipeline_put(arg, t, err, errlen);
+}
+
+int
+pipeline_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 && n < 1024 ? (int)n : 1;
 }

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libpcap-dev libnet1-dev libdumbnet-dev libjansson-dev libcmocka-dev libcap-ng-dev
 libgraphviz-dev graphviz
-tcpdump iproute2 iptables procps util-linux libxml2-utils python3 time
+tcpdump iproute2 iptables procps util-linux libxml2-utils python3 time strace
 traceroute mtr-tiny scamper tcptraceroute dublin-traceroute"
 
 missing=""
