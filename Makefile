@@ -4,7 +4,7 @@
 PREFIX	?= /usr/local
 BUILD	?= build
 CC	?= cc
-CFLAGS	?= -O2 -g
+CFLAGS	?= -O3 -g
 WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
 CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE
@@ -20,7 +20,7 @@ FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer
 
-.PHONY: all check check-asan demo deps asan fuzz bench bench-live install clean units
+.PHONY: all check check-asan demo deps asan fuzz bench bench-live install clean units FORCE
 
 all: lasthop
 
@@ -28,17 +28,24 @@ lasthop: $(BUILD)/lasthop
 	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/lasthop lasthop; fi
 
 $(BUILD)/lasthop: $(BUILD)/main.o $(BUILD)/liblasthop.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(BUILD)/main.o $(BUILD)/liblasthop.a $(LIBS)
 
 $(BUILD)/liblasthop.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c
+# The compiler and flags of the last build: objects are rebuilt when they
+# change (make CFLAGS=..., a sanitizer), not only when a source does.
+FLAGS_NOW = $(CC) $(CPPFLAGS) $(XCFLAGS) $(LIBS)
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' >$@
+
+$(BUILD)/%.o: src/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(XCFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblasthop.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblasthop.a $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(XCFLAGS) -Wno-missing-prototypes -o $@ $< \
 		$(BUILD)/liblasthop.a -lcmocka $(LIBS)
