@@ -183,23 +183,29 @@ ndigits(uint64_t v)
 	return v >= 10 ? n + 1 : n;
 }
 
+/* v's ndigits(v) digits, written so that the last one is at end[-1]. */
+static inline void
+put_dec(char *end, uint64_t v)
+{
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digits2 + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(end - 2, digits2 + v * 2, 2);
+	else
+		end[-1] = (char)('0' + v);
+}
+
 /* A decimal number, as %u or PRIu64 prints it, straight into the buffer. */
 static void
 lb_u64(struct lbuf *lb, uint64_t v)
 {
 	size_t n = ndigits(v);
-	char *q = lb_room(lb, n) + n;
 
+	put_dec(lb_room(lb, n) + n, v);
 	lb->n += n;
-	while (v >= 100) {
-		q -= 2;
-		memcpy(q, digits2 + (v % 100) * 2, 2);
-		v /= 100;
-	}
-	if (v >= 10)
-		memcpy(q - 2, digits2 + v * 2, 2);
-	else
-		q[-1] = (char)('0' + v);
 }
 
 /* "  12.345 ms": the digits of %.3f, from whole microseconds. */
@@ -212,16 +218,7 @@ lb_rtt(struct lbuf *lb, uint64_t us)
 	char *p = lb_room(lb, n + 9), *q = p + 2 + n;
 
 	p[0] = p[1] = ' ';
-	while (ms >= 100) {
-		q -= 2;
-		memcpy(q, digits2 + (ms % 100) * 2, 2);
-		ms /= 100;
-	}
-	if (ms >= 10)
-		memcpy(q - 2, digits2 + ms * 2, 2);
-	else
-		q[-1] = (char)('0' + ms);
-	q = p + 2 + n;
+	put_dec(q, ms);
 	q[0] = '.';
 	q[1] = (char)('0' + frac / 100);
 	memcpy(q + 2, digits2 + (frac % 100) * 2, 2);

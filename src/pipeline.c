@@ -103,6 +103,18 @@ out:
 	return NULL;
 }
 
+/* Free what pipeline_new() made (the worker has exited, or never ran). */
+static void
+destroy(struct pipeline *pl)
+{
+	pthread_cond_destroy(&pl->idle);
+	pthread_cond_destroy(&pl->can_put);
+	pthread_cond_destroy(&pl->can_take);
+	pthread_mutex_destroy(&pl->mu);
+	free(pl->q);
+	free(pl);
+}
+
 struct pipeline *
 pipeline_new(pipeline_fn fn, void *arg, size_t depth, char *err, size_t errlen)
 {
@@ -129,12 +141,7 @@ pipeline_new(pipeline_fn fn, void *arg, size_t depth, char *err, size_t errlen)
 	pthread_cond_init(&pl->can_put, NULL);
 	pthread_cond_init(&pl->idle, NULL);
 	if ((rc = pthread_create(&pl->thread, NULL, worker, pl)) != 0) {
-		pthread_cond_destroy(&pl->idle);
-		pthread_cond_destroy(&pl->can_put);
-		pthread_cond_destroy(&pl->can_take);
-		pthread_mutex_destroy(&pl->mu);
-		free(pl->q);
-		free(pl);
+		destroy(pl);
 		lh_err(err, errlen, "cannot start a worker thread: %s",
 		    strerror(rc));
 		return NULL;
@@ -189,12 +196,7 @@ pipeline_free(struct pipeline *pl)
 	pthread_cond_signal(&pl->can_take);
 	pthread_mutex_unlock(&pl->mu);
 	pthread_join(pl->thread, NULL);	/* it empties the queue first */
-	pthread_cond_destroy(&pl->idle);
-	pthread_cond_destroy(&pl->can_put);
-	pthread_cond_destroy(&pl->can_take);
-	pthread_mutex_destroy(&pl->mu);
-	free(pl->q);
-	free(pl);
+	destroy(pl);
 }
 
 int
