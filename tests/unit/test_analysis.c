@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "analysis.h"
+#include "annotcmp.h"
 #include "asmap.h"
 #include "lh.h"
 #include "model.h"
@@ -334,26 +335,8 @@ assert_same_analysis(const struct analysis *x, const struct analysis *y)
 	size_t i;
 
 	assert_int_equal(x->nannots, y->nannots);
-	for (i = 0; i < x->nannots; i++) {
-		const struct annot *a = &x->annots[i], *b = &y->annots[i];
-
-		assert_int_equal(a->addr, b->addr);
-		assert_int_equal(a->asn, b->asn);
-		assert_int_equal(a->prefix, b->prefix);
-		assert_int_equal(a->len, b->len);
-		assert_int_equal(a->flags, b->flags);
-		assert_int_equal(a->role, b->role);
-		assert_int_equal(a->hinted, b->hinted);
-		assert_string_equal(a->as_name, b->as_name);
-		assert_string_equal(a->org, b->org);
-		assert_string_equal(a->cc, b->cc);
-		assert_true((a->note == NULL) == (b->note == NULL));
-		if (a->note != NULL)
-			assert_string_equal(a->note, b->note);
-		assert_true((a->name == NULL) == (b->name == NULL));
-		if (a->name != NULL)
-			assert_string_equal(a->name, b->name);
-	}
+	for (i = 0; i < x->nannots; i++)
+		same_annot(&x->annots[i], &y->annots[i], 1);
 	assert_string_equal(x->ho_detail, y->ho_detail);
 	assert_string_equal(x->v.detail, y->v.detail);
 }

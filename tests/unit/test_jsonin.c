@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "annotcmp.h"
 #include "asmap.h"
 #include "capfile.h"
 #include "engine.h"
@@ -135,28 +136,6 @@ write_with(const char *format, struct trace *const *t, size_t n,
 
 /* ---- comparing the model ---- */
 
-static void
-same_annot(const struct annot *a, const struct annot *b)
-{
-	assert_int_equal(a->addr, b->addr);
-	assert_int_equal(a->asn, b->asn);
-	assert_int_equal(a->flags, b->flags);
-	assert_int_equal(a->role, b->role);
-	assert_int_equal(a->hinted, b->hinted);
-	assert_string_equal(a->as_name, b->as_name);
-	assert_string_equal(a->org, b->org);
-	assert_string_equal(a->cc, b->cc);
-	if (a->len > 0 || a->asn != 0) {
-		assert_int_equal(a->prefix, b->prefix);
-		assert_int_equal(a->len, b->len);
-	}
-	assert_true((a->note == NULL) == (b->note == NULL));
-	if (a->note != NULL)
-		assert_string_equal(a->note, b->note);
-	assert_true((a->name == NULL) == (b->name == NULL));
-	if (a->name != NULL)
-		assert_string_equal(a->name, b->name);
-}
 
 static void
 same_analysis(const struct analysis *a, const struct analysis *b)
@@ -174,7 +153,8 @@ same_analysis(const struct analysis *a, const struct analysis *b)
 		assert_string_equal(a->upstream_source, b->upstream_source);
 	assert_int_equal(a->nannots, b->nannots);
 	for (i = 0; i < a->nannots; i++)
-		same_annot(&a->annots[i], &b->annots[i]);
+		same_annot(&a->annots[i], &b->annots[i],
+		    a->annots[i].len > 0 || a->annots[i].asn != 0);
 	assert_int_equal(a->has_handoff, b->has_handoff);
 	if (a->has_handoff) {
 		assert_int_equal(a->ho_up_ttl, b->ho_up_ttl);
