@@ -59,6 +59,21 @@ mk(uint32_t i)
 	return t;
 }
 
+/* A pipeline into a cleared s, which fails at trace fail_at (0: never). */
+static struct pipeline *
+start(struct seen *s, int slow, uint32_t fail_at, size_t depth)
+{
+	char err[LH_ERRLEN];
+	struct pipeline *pl;
+
+	memset(s, 0, sizeof(*s));
+	s->slow = slow;
+	s->fail_at = fail_at;
+	pl = pipeline_new(record, s, depth, err, sizeof(err));
+	assert_non_null(pl);
+	return pl;
+}
+
 static void
 put_all(struct pipeline *pl, uint32_t n)
 {
@@ -79,9 +94,7 @@ test_order(void **state)
 	size_t i;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	pl = pipeline_new(record, &s, 8, err, sizeof(err));
-	assert_non_null(pl);
+	pl = start(&s, 0, 0, 8);
 	put_all(pl, NTRACES);
 	assert_int_equal(pipeline_drain(pl, err, sizeof(err)), 0);
 	assert_int_equal(s.n, NTRACES);
@@ -102,10 +115,7 @@ test_drain_small(void **state)
 	struct pipeline *pl;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.slow = 1;
-	pl = pipeline_new(record, &s, 64, err, sizeof(err));
-	assert_non_null(pl);
+	pl = start(&s, 1, 0, 64);
 	put_all(pl, 3);
 	assert_int_equal(pipeline_drain(pl, err, sizeof(err)), 0);
 	assert_int_equal(s.n, 3);
@@ -128,10 +138,7 @@ test_failure(void **state)
 	int rc = 0;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.fail_at = 100;
-	pl = pipeline_new(record, &s, 4, err, sizeof(err));
-	assert_non_null(pl);
+	pl = start(&s, 0, 100, 4);
 	for (i = 1; i <= 1000 && rc == 0; i++)
 		rc = pipeline_put(pl, mk(i), err, sizeof(err));
 	if (rc == 0)	/* the failure may not have been seen yet */
@@ -153,14 +160,10 @@ static void
 test_free_busy(void **state)
 {
 	static struct seen s;
-	char err[LH_ERRLEN];
 	struct pipeline *pl;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.slow = 1;
-	pl = pipeline_new(record, &s, 32, err, sizeof(err));
-	assert_non_null(pl);
+	pl = start(&s, 1, 0, 32);
 	put_all(pl, 40);
 	pipeline_free(pl);
 	assert_int_equal(s.n, 40);
