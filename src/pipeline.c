@@ -41,7 +41,7 @@ struct pipeline {
 	size_t		  cap, head, len;
 	size_t		  batch;	/* wake the worker at this many */
 	int		  flush;	/* a drain waits: take what there is */
-	int		  busy;		/* the worker holds a trace */
+	int		  busy;		/* the worker holds a batch */
 	int		  stop;		/* pipeline_free(): finish and exit */
 	int		  failed;	/* fn failed once: err says why */
 	char		  err[LH_ERRLEN];
