@@ -63,4 +63,8 @@ int lh_parse_long(const char *s, long lo, long hi, const char *what,
 int lh_parse_seconds(const char *s, double lo, double hi, const char *what,
     int64_t *out_ns, char *err, size_t errlen);
 
+/* Parse a dotted-quad IPv4 address into host byte order; err names what. */
+int lh_parse_ip4(const char *s, const char *what, uint32_t *out, char *err,
+    size_t errlen);
+
 #endif /* LH_H */

@@ -338,6 +338,30 @@ warnx_(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* A bad command line: say what (msg, if any) and where help is. */
+static int
+usage_error(const char *msg)
+{
+	if (msg != NULL)
+		warnx_("%s", msg);
+	fprintf(stderr, "Try 'lasthop --help'.\n");
+	return LH_EXIT_USAGE;
+}
+
+/*
+ * An option a command did not take itself: -h prints the help, anything
+ * else getopt has already complained about.  Returns the exit code.
+ */
+static int
+other_opt(int c)
+{
+	if (c == 'h') {
+		usage(stdout);
+		return LH_EXIT_OK;
+	}
+	return usage_error(NULL);
+}
+
 /* What annotation and verdicts need: the AS data and baseline traces. */
 struct anctx {
 	struct asmap	 *map;
@@ -767,12 +791,8 @@ cmd_replay(int argc, char **argv)
 				goto usage_err;
 			threads = (int)v;
 			break;
-		case 'h':
-			usage(stdout);
-			return LH_EXIT_OK;
-		default:	/* getopt said what was wrong */
-			fprintf(stderr, "Try 'lasthop --help'.\n");
-			return LH_EXIT_USAGE;
+		default:	/* -h, or an option getopt refused */
+			return other_opt(c);
 		}
 	}
 	nfiles = argc - optind;
@@ -841,9 +861,7 @@ out:
 	anctx_free(&ax);
 	return ex;
 usage_err:
-	warnx_("%s", err);
-	fprintf(stderr, "Try 'lasthop --help'.\n");
-	return LH_EXIT_USAGE;
+	return usage_error(err);
 }
 
 /* Names that came with pasted text, for the analysis's hostname hints. */
@@ -882,7 +900,6 @@ cmd_analyze(int argc, char **argv)
 	struct engine_opts eo;
 	struct sink sk;
 	struct anctx ax;
-	struct in_addr a;
 	char err[LH_ERRLEN];
 	int c, i, nfiles, ex = LH_EXIT_OK, rc;
 	size_t k;
@@ -896,27 +913,17 @@ cmd_analyze(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 's':
-			if (inet_pton(AF_INET, optarg, &a) != 1) {
-				snprintf(err, sizeof(err), "-s: '%.64s' is not "
-				    "an IPv4 address", optarg);
+			if (lh_parse_ip4(optarg, "-s", &to.src, err,
+			    sizeof(err)) != 0)
 				goto usage_err;
-			}
-			to.src = ntohl(a.s_addr);
 			break;
 		case 'd':
-			if (inet_pton(AF_INET, optarg, &a) != 1) {
-				snprintf(err, sizeof(err), "--target: '%.64s' is "
-				    "not an IPv4 address", optarg);
+			if (lh_parse_ip4(optarg, "--target", &target, err,
+			    sizeof(err)) != 0)
 				goto usage_err;
-			}
-			target = ntohl(a.s_addr);
 			break;
-		case 'h':
-			usage(stdout);
-			return LH_EXIT_OK;
-		default:	/* getopt said what was wrong */
-			fprintf(stderr, "Try 'lasthop --help'.\n");
-			return LH_EXIT_USAGE;
+		default:	/* -h, or an option getopt refused */
+			return other_opt(c);
 		}
 	}
 	nfiles = argc - optind;
@@ -986,9 +993,7 @@ out:
 	anctx_free(&ax);
 	return ex;
 usage_err:
-	warnx_("%s", err);
-	fprintf(stderr, "Try 'lasthop --help'.\n");
-	return LH_EXIT_USAGE;
+	return usage_error(err);
 }
 
 /* lasthop diagram RESULT.json...: re-render saved results. */
@@ -1018,12 +1023,8 @@ cmd_diagram(int argc, char **argv)
 		if (rc > 0)
 			continue;
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			return LH_EXIT_OK;
-		default:	/* getopt said what was wrong */
-			fprintf(stderr, "Try 'lasthop --help'.\n");
-			return LH_EXIT_USAGE;
+		default:	/* -h, or an option getopt refused */
+			return other_opt(c);
 		}
 	}
 	nfiles = argc - optind;
@@ -1077,9 +1078,7 @@ out:
 	free(rs);
 	return ex;
 usage_err:
-	warnx_("%s", err);
-	fprintf(stderr, "Try 'lasthop --help'.\n");
-	return LH_EXIT_USAGE;
+	return usage_error(err);
 }
 
 static volatile sig_atomic_t interrupted;
@@ -1156,7 +1155,6 @@ cmd_trace(int argc, char **argv)
 	struct live *lv;
 	struct sink sk;
 	struct emit_ctx ec;
-	struct in_addr a;
 	const char *write_path = NULL;
 	char err[LH_ERRLEN], defpath[256], tb[32];
 	int c, no_save = 0, ex, rc;
@@ -1240,12 +1238,9 @@ cmd_trace(int argc, char **argv)
 			lo.pps = (uint32_t)v;
 			break;
 		case 's':
-			if (inet_pton(AF_INET, optarg, &a) != 1) {
-				snprintf(err, sizeof(err), "-s: '%.64s' is not "
-				    "an IPv4 address", optarg);
+			if (lh_parse_ip4(optarg, "-s", &lo.src, err,
+			    sizeof(err)) != 0)
 				goto usage_err;
-			}
-			lo.src = ntohl(a.s_addr);
 			break;
 		case 'i':
 			lo.ifname = optarg;
@@ -1259,12 +1254,8 @@ cmd_trace(int argc, char **argv)
 		case O_DRYRUN:
 			lo.dry_run = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return LH_EXIT_OK;
-		default:	/* getopt said what was wrong */
-			fprintf(stderr, "Try 'lasthop --help'.\n");
-			return LH_EXIT_USAGE;
+		default:	/* -h, or an option getopt refused */
+			return other_opt(c);
 		}
 	}
 	if (argc - optind != 1) {
@@ -1362,9 +1353,7 @@ cmd_trace(int argc, char **argv)
 	anctx_free(&ax);
 	return sink_close(&sk, ex);
 usage_err:
-	warnx_("%s", err);
-	fprintf(stderr, "Try 'lasthop --help'.\n");
-	return LH_EXIT_USAGE;
+	return usage_error(err);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <dumbnet.h>
 
 #include "lh.h"
@@ -61,5 +62,18 @@ lh_parse_seconds(const char *s, double lo, double hi, const char *what,
 		return lh_err(err, errlen, "%s: '%s' is not a number of seconds "
 		    "from %g to %g", what, s, lo, hi);
 	*out_ns = (int64_t)llround(v * 1e9);
+	return 0;
+}
+
+int
+lh_parse_ip4(const char *s, const char *what, uint32_t *out, char *err,
+    size_t errlen)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return lh_err(err, errlen, "%s: '%.64s' is not an IPv4 address",
+		    what, s);
+	*out = ntohl(a.s_addr);
 	return 0;
 }

@@ -81,6 +81,7 @@ printf 'traceroute to 175.45.176.71 (175.45.176.71), 30 hops max\n 1  100.64.0.1
 printf 'hello\n' >"$tmp/none.txt"
 check 2 "analyze: no file given"			analyze
 check 2 "--target: 'x' is not an IPv4 address"	analyze --target x "$tmp/bad.txt"
+check 2 "-s: '1.2.3' is not an IPv4 address"	analyze -s 1.2.3 "$tmp/bad.txt"
 check 3 "$tmp/bad.txt:3:"			analyze "$tmp/bad.txt"
 check 3 "$tmp/none.txt: no traceroute output found"	analyze "$tmp/none.txt"
 check 3 "$tmp/missing.txt"			analyze "$tmp/missing.txt"
