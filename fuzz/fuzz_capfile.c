@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capfile.h"
+#include "fuzzfile.h"
 #include "lh.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,22 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	const char *path;
 	struct capfile *cf;
 	struct caprec rec;
 	char err[LH_ERRLEN];
 	volatile uint8_t sink = 0;
-	FILE *f;
 
-	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/lh-fuzz-capfile-%ld.cap",
-		    (long)getpid());
-	if ((f = fopen(path, "wb")) == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, f) != size)
-		abort();
-	if (fclose(f) != 0)
-		abort();
+	path = fuzz_file("capfile", data, size);
 
 	if ((cf = capfile_open(path, err, sizeof(err))) != NULL) {
 		while (capfile_next(cf, &rec, err, sizeof(err)) == 1) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capfile.h"
+#include "fuzzfile.h"
 #include "engine.h"
 #include "replay.h"
 #include "lh.h"
@@ -30,23 +31,14 @@ emit_free(void *arg, struct trace *t, char *err, size_t errlen)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	const char *path;
 	struct engine_opts o;
 	struct replay_result res;
 	struct capfile *cf;
 	char err[LH_ERRLEN], damage[LH_ERRLEN];
 	size_t ntraces = 0;
-	FILE *f;
 
-	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/lh-fuzz-replay-%ld.cap",
-		    (long)getpid());
-	if ((f = fopen(path, "wb")) == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, f) != size)
-		abort();
-	if (fclose(f) != 0)
-		abort();
+	path = fuzz_file("replay", data, size);
 
 	if ((cf = capfile_open(path, err, sizeof(err))) != NULL) {
 		engine_opts_default(&o);
