@@ -1020,12 +1020,8 @@ cmd_diagram(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "F:o:h", longopts, NULL)) != -1) {
 		if ((rc = common_opt(c, optarg, &co, err, sizeof(err))) < 0)
 			goto usage_err;
-		if (rc > 0)
-			continue;
-		switch (c) {
-		default:	/* -h, or an option getopt refused */
+		if (rc == 0)	/* -h, or an option getopt refused */
 			return other_opt(c);
-		}
 	}
 	nfiles = argc - optind;
 	if (nfiles < 1) {
