@@ -162,6 +162,15 @@ if [ "$(nproc)" -gt 1 ] && strace -o /dev/null true 2>/dev/null; then
 		echo "FAIL: replay --threads 2 started no worker thread"
 		fail=$((fail + 1))
 	fi
+	# Without --threads, a process that may run on one CPU starts none.
+	taskset -c 0 strace -f -e trace=clone,clone3 -o "$tmp/strace" \
+	    "$LASTHOP" replay "$D" >/dev/null 2>&1
+	if grep -q "clone" "$tmp/strace"; then
+		echo "FAIL: replay pinned to one CPU started a worker thread"
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
 fi
 
 # make install puts the binary and the manual under DESTDIR/PREFIX.
