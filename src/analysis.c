@@ -176,15 +176,12 @@ analysis_annot(const struct analysis *an, uint32_t addr)
 	return NULL;
 }
 
-const struct annot *
-analysis_hop(const struct analysis *an, const struct trace *t, size_t h)
+/* The annotation of hop h's first responder, searched for. */
+static const struct annot *
+first_responder(const struct analysis *an, const struct trace *t, size_t h)
 {
 	size_t i;
 
-	if (an == NULL || h >= t->nhops)
-		return NULL;
-	if (an->hopa != NULL)
-		return an->hopa[h];
 	for (i = 0; i < t->hops[h].n; i++) {
 		const struct probe *p = &t->probes[t->hops[h].first + i];
 
@@ -192,6 +189,14 @@ analysis_hop(const struct analysis *an, const struct trace *t, size_t h)
 			return analysis_annot(an, p->raddr);
 	}
 	return NULL;
+}
+
+const struct annot *
+analysis_hop(const struct analysis *an, const struct trace *t, size_t h)
+{
+	if (an == NULL || h >= t->nhops)
+		return NULL;
+	return an->hopa != NULL ? an->hopa[h] : first_responder(an, t, h);
 }
 
 void
@@ -255,20 +260,13 @@ role_of(const struct analysis *an, const struct trace *t, const struct annot *a)
 static int
 index_hops(struct analysis *an, const struct trace *t)
 {
-	size_t h, i;
+	size_t h;
 
 	an->hopa = calloc(t->nhops > 0 ? t->nhops : 1, sizeof(*an->hopa));
 	if (an->hopa == NULL)
 		return -1;
 	for (h = 0; h < t->nhops; h++)
-		for (i = 0; i < t->hops[h].n; i++) {
-			const struct probe *p = &t->probes[t->hops[h].first + i];
-
-			if (p->rkind != RK_NONE) {
-				an->hopa[h] = analysis_annot(an, p->raddr);
-				break;
-			}
-		}
+		an->hopa[h] = first_responder(an, t, h);
 	return 0;
 }
 
@@ -397,13 +395,6 @@ annot_cache_free(struct annot_cache *c)
 	free(c);
 }
 
-/* A string of the AS data ("" for none). */
-static const char *
-nz(const char *s)
-{
-	return s != NULL ? s : "";
-}
-
 /* The AS name, organisation and country of x->asn, when known. */
 static void
 as_info(const struct asmap *m, struct acache_ent *x)
@@ -412,8 +403,8 @@ as_info(const struct asmap *m, struct acache_ent *x)
 
 	memset(&ai, 0, sizeof(ai));
 	if (x->asn != 0 && asmap_asinfo(m, x->asn, &ai) == 1) {
-		x->as_name = nz(ai.name);
-		x->org = nz(ai.org);
+		x->as_name = ai.name;	/* "" when unknown, never NULL */
+		x->org = ai.org;
 		memcpy(x->cc, ai.country, sizeof(x->cc));
 	}
 }
