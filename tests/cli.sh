@@ -153,19 +153,24 @@ if [ "$rc1" -ne 4 ] || ! grep -q "trunc-record-data.pcap" "$tmp/e2"; then
 	fail=$((fail + 1))
 fi
 # (strace: make deps installs it; skipped only where ptrace is forbidden.)
+# A thread is a clone with CLONE_THREAD: LeakSanitizer's own helper task,
+# in the ASan build, is not one (and LeakSanitizer cannot run under
+# ptrace, so it is off for these two runs).
+threads_started() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -f -e trace=clone,clone3 -o "$tmp/strace" "$@" \
+	    >/dev/null 2>&1
+	grep -q "CLONE_THREAD" "$tmp/strace"
+}
 if [ "$(nproc)" -gt 1 ] && strace -o /dev/null true 2>/dev/null; then
-	strace -f -e trace=clone,clone3 -o "$tmp/strace" \
-	    "$LASTHOP" replay --threads 2 "$D" >/dev/null 2>&1
-	if grep -q "clone" "$tmp/strace"; then
+	if threads_started "$LASTHOP" replay --threads 2 "$D"; then
 		pass=$((pass + 1))
 	else
 		echo "FAIL: replay --threads 2 started no worker thread"
 		fail=$((fail + 1))
 	fi
 	# Without --threads, a process that may run on one CPU starts none.
-	taskset -c 0 strace -f -e trace=clone,clone3 -o "$tmp/strace" \
-	    "$LASTHOP" replay "$D" >/dev/null 2>&1
-	if grep -q "clone" "$tmp/strace"; then
+	if threads_started taskset -c 0 "$LASTHOP" replay "$D"; then
 		echo "FAIL: replay pinned to one CPU started a worker thread"
 		fail=$((fail + 1))
 	else
