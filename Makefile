@@ -1,5 +1,6 @@
 # lasthop: packet-level traceroute and path analyzer.
-# Targets: all check demo deps asan check-asan fuzz bench install clean
+# Targets: all check demo deps deps-test deps-fuzz asan check-asan fuzz bench
+#          bench-live install clean
 
 PREFIX	?= /usr/local
 BUILD	?= build
@@ -20,7 +21,8 @@ FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer
 
-.PHONY: all check check-asan demo deps asan fuzz bench bench-live install clean units FORCE
+.PHONY: all check check-asan demo deps deps-test deps-fuzz asan fuzz bench bench-live \
+	install clean units FORCE
 
 all: lasthop
 
@@ -54,7 +56,7 @@ units: $(UNIT_BINS)
 
 # The test command of the README: installs what it needs, builds, runs
 # every test (unit, golden, peer agreement, hostile input, lab).
-check: deps
+check: deps deps-test
 	$(MAKE) all units
 	tests/run-tests.sh $(BUILD)
 
@@ -62,7 +64,7 @@ check: deps
 asan:
 	$(MAKE) BUILD=build-asan SAN="$(ASAN_FLAGS)" build-asan/lasthop units
 
-check-asan: deps asan
+check-asan: deps deps-test asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run-tests.sh build-asan
@@ -71,12 +73,20 @@ demo: deps
 	$(MAKE) all
 	./lasthop replay captures/demo-healthy.pcap
 
+# What building and running need (make, make demo); the test tools; the
+# fuzzing toolchain.  Each is idempotent.
 deps:
-	@tools/deps.sh
+	@tools/deps.sh build
+
+deps-test:
+	@tools/deps.sh test
+
+deps-fuzz:
+	@tools/deps.sh fuzz
 
 # libFuzzer targets, one per parser of untrusted input; a bounded campaign.
 FUZZ_TIME ?= 60
-fuzz: deps
+fuzz: deps deps-fuzz
 	$(MAKE) BUILD=build-fuzz CC=clang \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined" \
 		build-fuzz/liblasthop.a
@@ -89,12 +99,12 @@ fuzz: deps
 	done
 	tools/run-fuzz.sh build-fuzz/bin $(FUZZ_TIME)
 
-bench: deps all
+bench: deps deps-test all
 	bench/run-bench.sh
 	bench/asmap-bench.sh
 
 # Live tracing speed in the namespace lab (root only).
-bench-live: deps all
+bench-live: deps deps-test all
 	bench/bench-live.sh
 
 install: all

@@ -1,23 +1,45 @@
 #!/bin/sh
-# Install, with apt-get, every Debian package that building and testing
-# lasthop needs.  Idempotent: installs only what is missing.
+# deps.sh [GROUP...]: install, with apt-get, the Debian packages a group of
+# lasthop's tasks needs.  Idempotent: installs only what is missing, and
+# needs root (or sudo) only when something is.
+#
+#   build  compile lasthop and run it (make, make demo)          [default]
+#   test   the test suite, the lab and the benchmarks (make check, bench)
+#   fuzz   the libFuzzer campaign (make fuzz): Debian's default clang and
+#          its runtime, whatever LLVM version that is
 set -eu
 
-PKGS="build-essential pkg-config clang libclang-rt-14-dev
-libpcap-dev libnet1-dev libdumbnet-dev libjansson-dev libcmocka-dev libcap-ng-dev
-libgraphviz-dev graphviz
-tcpdump iproute2 iptables procps util-linux libxml2-utils python3 time strace
+BUILD_PKGS="build-essential pkg-config
+libpcap-dev libnet1-dev libdumbnet-dev libjansson-dev libcap-ng-dev
+libgraphviz-dev graphviz"
+
+TEST_PKGS="libcmocka-dev libxml2-utils python3 time strace
+tcpdump iproute2 iptables nftables procps util-linux
 traceroute mtr-tiny scamper tcptraceroute dublin-traceroute"
 
+# clang and libclang-rt-dev are Debian's unversioned defaults (llvm-defaults).
+FUZZ_PKGS="clang libclang-rt-dev"
+
+[ $# -gt 0 ] || set -- build
+want=""
+for g in "$@"; do
+	case $g in
+	build)	want="$want $BUILD_PKGS" ;;
+	test)	want="$want $TEST_PKGS" ;;
+	fuzz)	want="$want $FUZZ_PKGS" ;;
+	*)	echo "deps: unknown group '$g' (build, test, fuzz)" >&2; exit 2 ;;
+	esac
+done
+
 missing=""
-for p in $PKGS; do
+for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
 		missing="$missing $p"
 	fi
 done
 [ -z "$missing" ] && exit 0
 
-echo "deps: installing:$missing"
+echo "deps ($*): installing:$missing"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
