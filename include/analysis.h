@@ -40,7 +40,12 @@ struct annot {
 	uint8_t		 hinted;	/* asn/flags came from the name's hint */
 };
 
-enum outcome { OUT_REACHED, OUT_DIED, OUT_NODATA };
+/*
+ * reached: the destination answered; died: the path ends where the verdict
+ * says; no-data: nothing answered; incomplete: the input ends before the
+ * trace could (see trace_incomplete()), so it blames no place.
+ */
+enum outcome { OUT_REACHED, OUT_DIED, OUT_NODATA, OUT_INCOMPLETE };
 enum where { WH_NONE = 0, WH_TRANSIT, WH_UPSTREAM, WH_HANDOFF, WH_TARGET };
 
 struct verdict {
@@ -50,7 +55,8 @@ struct verdict {
 	int		 has_last;
 	uint8_t		 last_ttl;
 	uint32_t	 last_addr;
-	const char	*reason;	/* silent, unreachable, loop, ... */
+	const char	*reason;	/* silent, unreachable, loop, capture ended,
+					   hop limit, ... */
 	uint8_t		 unreach_code;	/* reason "unreachable" */
 	int		 rate_limited;	/* the last hop answered only some probes */
 	int		 used_baseline;

@@ -21,7 +21,8 @@
 struct engine_opts {
 	int	 gap_limit;	/* silent hops that end a trace (stop reason) */
 	int64_t	 window_ns;	/* how long a probe waits for its reply */
-	int64_t	 late_ns;	/* replies slower than this are flagged late */
+	int64_t	 late_ns;	/* replies slower than this are flagged late;
+				   no silent hop is waited for longer */
 	size_t	 max_probes;	/* probes kept per trace; more are counted */
 	const char *file;	/* name recorded in each trace */
 	/*
@@ -39,7 +40,7 @@ struct engine_opts {
 
 #define ENGINE_GAP_LIMIT	5
 #define ENGINE_WINDOW_NS	(30LL * 1000000000)
-#define ENGINE_LATE_NS		(5LL * 1000000000)
+#define ENGINE_LATE_NS		TRACE_WAIT_NS
 #define ENGINE_MAX_PROBES	(256u * 1024)
 
 struct engine_stats {

@@ -12,6 +12,15 @@
 
 #define PROBE_MAX_MPLS	4
 
+/*
+ * How long a probe may wait for its answer at most, by default: a reply
+ * slower than this is "late" (replay --late), and no trace waits longer
+ * for a silent hop (trace_stop_reason()).
+ */
+#define TRACE_WAIT_NS	(5LL * 1000000000)
+#define TRACE_WAIT_RTTS	10		/* a wait is this many slowest RTTs */
+#define TRACE_WAIT_MIN_NS (1000LL * 1000)	/* and at least 1 ms */
+
 /* How a probe was answered. */
 enum reply_kind {
 	RK_NONE = 0,		/* no reply in the capture */
@@ -42,7 +51,8 @@ enum stop_reason {
 	STOP_UNREACHABLE,	/* an ICMP unreachable ended the path */
 	STOP_LOOP,		/* the path revisits an address */
 	STOP_GAP_LIMIT,		/* too many silent hops after the last answer */
-	STOP_HOP_LIMIT,		/* probing stopped at the last TTL, still answering */
+	STOP_HOP_LIMIT,		/* probing stopped at the last TTL, fewer than the
+				   gap limit of silent hops after the last answer */
 	STOP_CAPTURE_ENDED,	/* the capture stopped while the trace ran */
 };
 
@@ -92,7 +102,11 @@ struct trace {
 	int		 has_flow;	/* flow_sport/flow_dport are constant */
 	int		 own;		/* lasthop's own probes */
 	const char	*file;		/* capture it came from */
-	int64_t		 first_ns, last_ns;
+	int64_t		 first_ns, last_ns;	/* first and last probe sent */
+	int64_t		 eof_ns;	/* the input's end as the trace closed: the
+					   capture's last timestamp, or far past
+					   last_ns when the input says the tool
+					   finished (pasted text) */
 
 	struct probe	*probes;	/* sorted by TTL, then send time */
 	size_t		 nprobes;
@@ -133,9 +147,36 @@ int trace_build_hops(struct trace *t, char *err, size_t errlen);
  */
 void trace_trim_past_destination(struct trace *t);
 
-/* The stop reason from the hops; eof_ns is the capture's last timestamp. */
+/* Silent hops after the last hop that answered (all of them if none did). */
+size_t trace_trailing_silent(const struct trace *t);
+
+/*
+ * How long this trace's probes could be waited for: TRACE_WAIT_RTTS times
+ * its slowest answer (late ones aside), at least TRACE_WAIT_MIN_NS, at
+ * most max_wait_ns (the late threshold).
+ */
+int64_t trace_wait_ns(const struct trace *t, int64_t max_wait_ns);
+
+/*
+ * The stop reason from the hops and t->eof_ns.  A trace that ends neither
+ * at the destination, nor at an unreachable, nor in a loop ends with
+ * "gap limit" when gap_limit silent hops follow its last answer, each of
+ * which had trace_wait_ns() to be answered before eof_ns; with "capture
+ * ended" when a silent hop or its last probe did not (a cut capture, or a
+ * damaged one, which ends at its last good record); otherwise the tool
+ * stopped probing by itself: "hop limit".  max_wait_ns 0 means the input
+ * has no real timing (pasted text): then gap_limit silent hops end it,
+ * and eof_ns > last_ns tells a tool that finished from a cut paste.
+ */
 enum stop_reason trace_stop_reason(const struct trace *t, int gap_limit,
-    int64_t eof_ns);
+    int64_t max_wait_ns);
+
+/*
+ * Whether the input ends before the trace could say where traffic dies:
+ * the capture ended mid-trace, or probing stopped while the last probed
+ * hop still answered.  Such a trace is "incomplete", never "died".
+ */
+int trace_incomplete(const struct trace *t);
 
 void trace_free(struct trace *t);
 

@@ -111,6 +111,8 @@ struct textimport {
 struct textimport_opts {
 	uint32_t	src;		/* vantage address when the text gives none; 0: unknown */
 	int		gap_limit;	/* silent hops that end a trace; 0: ENGINE_GAP_LIMIT */
+	uint32_t	target;		/* destination of a trace whose text names
+					   none; 0: unknown */
 };
 
 /*

@@ -114,7 +114,12 @@ role_name(enum role r)
 const char *
 outcome_name(enum outcome o)
 {
-	return o == OUT_REACHED ? "reached" : o == OUT_DIED ? "died" : "no-data";
+	switch (o) {
+	case OUT_REACHED:	return "reached";
+	case OUT_DIED:		return "died";
+	case OUT_INCOMPLETE:	return "incomplete";
+	default:		return "no-data";
+	}
 }
 
 const char *
@@ -882,6 +887,36 @@ verdict(struct analysis *an, const struct trace *t,
 		SB_LIT(&b, " of ");
 		sb_u(&b, sent);
 		SB_LIT(&b, " probes).");
+		sb_str(&b, extra);
+		return;
+	}
+	if (trace_incomplete(t)) {
+		/* The input ends before the trace could: no place to blame. */
+		v->outcome = OUT_INCOMPLETE;
+		v->where = WH_NONE;
+		sb_init(&b, v->detail, sizeof(v->detail));
+		if (t->stop == STOP_CAPTURE_ENDED) {
+			v->reason = "capture ended";
+			SB_LIT(&b, "The capture ends before the trace could: hop ");
+			sb_u(&b, v->last_ttl);
+			SB_LIT(&b, " ");
+			sb_str(&b, d1);
+			SB_LIT(&b, " is the last to answer, and the capture stops "
+			    "too soon after the last probes for their answers, "
+			    "or the tool's next probes, to be in it.");
+		} else {
+			v->reason = "hop limit";
+			SB_LIT(&b, "Probing stopped at hop ");
+			sb_u(&b, t->hops[t->nhops - 1].ttl);
+			SB_LIT(&b, " while the path still answered: hop ");
+			sb_u(&b, v->last_ttl);
+			SB_LIT(&b, " ");
+			sb_str(&b, d1);
+			SB_LIT(&b, " is the last to answer, and nothing beyond it "
+			    "was probed.");
+		}
+		SB_LIT(&b, " An input that ends early says nothing about where "
+		    "traffic dies.");
 		sb_str(&b, extra);
 		return;
 	}

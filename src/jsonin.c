@@ -446,7 +446,7 @@ static const char *const role_names[] = {
 };
 static const char *const outcome_names[] = {
 	[OUT_REACHED] = "reached", [OUT_DIED] = "died",
-	[OUT_NODATA] = "no-data",
+	[OUT_NODATA] = "no-data", [OUT_INCOMPLETE] = "incomplete",
 };
 static const char *const where_names[] = {
 	[WH_NONE] = NULL, [WH_TRANSIT] = "transit",

@@ -895,7 +895,6 @@ cmd_analyze(int argc, char **argv)
 	};
 	struct common_opts co = { .names = 0, .color_mode = COLOR_AUTO };
 	struct textimport_opts to;
-	uint32_t target = 0;
 	struct textimport **tis = NULL;
 	struct engine_opts eo;
 	struct sink sk;
@@ -918,7 +917,7 @@ cmd_analyze(int argc, char **argv)
 				goto usage_err;
 			break;
 		case 'd':
-			if (lh_parse_ip4(optarg, "--target", &target, err,
+			if (lh_parse_ip4(optarg, "--target", &to.target, err,
 			    sizeof(err)) != 0)
 				goto usage_err;
 			break;
@@ -961,11 +960,6 @@ cmd_analyze(int argc, char **argv)
 			struct trace *t = tis[i]->traces[k];
 			struct paste_names pn = { tis[i], k, &ax };
 
-			if (t->dst == 0 && target != 0) {
-				t->dst = target;	/* --target: the text named none */
-				t->stop = trace_stop_reason(t, eo.gap_limit,
-				    t->last_ns);
-			}
 			struct analysis_opts ao = {
 				.map = ax.map,
 				.baseline = baseline_for(&ax, t),

@@ -193,28 +193,67 @@ has_loop(const struct trace *t)
 	return 0;
 }
 
-#define EOF_GRACE_NS	(1000LL * 1000 * 1000)	/* capture stopped mid-trace */
-
-enum stop_reason
-trace_stop_reason(const struct trace *t, int gap_limit, int64_t eof_ns)
+size_t
+trace_trailing_silent(const struct trace *t)
 {
-	size_t i, k;
-	const struct probe *p;
-	const struct hop *last_ans = NULL;
-	int trailing = 0;
+	size_t k, n = 0;
+
+	for (k = t->nhops; k-- > 0; n++)
+		if (hop_answered(t, &t->hops[k]))
+			return n;
+	return n;
+}
+
+int64_t
+trace_wait_ns(const struct trace *t, int64_t max_wait_ns)
+{
+	size_t i;
+	int64_t rtt, most = 0;
 
 	for (i = 0; i < t->nprobes; i++) {
-		p = &t->probes[i];
-		if (reached_dst(t, p))
+		const struct probe *p = &t->probes[i];
+
+		if (p->rkind == RK_NONE || p->late || p->rx_ns < p->tx_ns)
+			continue;
+		rtt = p->rx_ns - p->tx_ns;
+		if (rtt > most)
+			most = rtt;
+	}
+	if (most > max_wait_ns / TRACE_WAIT_RTTS)
+		return max_wait_ns;
+	most *= TRACE_WAIT_RTTS;
+	return most < TRACE_WAIT_MIN_NS ? TRACE_WAIT_MIN_NS : most;
+}
+
+/* Whether eof_ns comes at least wait_ns after ts (no overflow). */
+static int
+waited(int64_t ts, int64_t eof_ns, int64_t wait_ns)
+{
+	return eof_ns > ts && (uint64_t)eof_ns - (uint64_t)ts >=
+	    (uint64_t)wait_ns;
+}
+
+/*
+ * The conclusive ends first: the destination, an unreachable, a loop.
+ * Then silent hops after the last answer: each is evidence only if its
+ * first probe had one wait to be answered before the capture's last
+ * packet (tools send many TTLs at once: a capture cut just after such a
+ * burst holds silent hops that nobody waited for).  gap_limit of them end
+ * the trace; fewer, all waited for, mean the tool stopped by itself; any
+ * not waited for, or a last probe too young, mean the capture ended first.
+ */
+enum stop_reason
+trace_stop_reason(const struct trace *t, int gap_limit, int64_t max_wait_ns)
+{
+	size_t i, k, trailing = trace_trailing_silent(t), expired = 0;
+	const struct hop *last_ans = NULL;
+	int64_t wait, first;
+
+	for (i = 0; i < t->nprobes; i++)
+		if (reached_dst(t, &t->probes[i]))
 			return STOP_COMPLETED;
-	}
-	for (k = t->nhops; k-- > 0;) {
-		if (hop_answered(t, &t->hops[k])) {
-			last_ans = &t->hops[k];
-			break;
-		}
-		trailing++;
-	}
+	if (trailing < t->nhops)
+		last_ans = &t->hops[t->nhops - 1 - trailing];
 	if (last_ans != NULL) {
 		for (i = 0; i < last_ans->n; i++)
 			if (t->probes[last_ans->first + i].rkind == RK_UNREACH)
@@ -222,12 +261,35 @@ trace_stop_reason(const struct trace *t, int gap_limit, int64_t eof_ns)
 	}
 	if (has_loop(t))
 		return STOP_LOOP;
-	if (trailing >= gap_limit)
+	if (max_wait_ns <= 0) {
+		/* No real timing (pasted text): the hops alone decide. */
+		if (gap_limit > 0 && trailing >= (size_t)gap_limit)
+			return STOP_GAP_LIMIT;
+		return t->eof_ns > t->last_ns ? STOP_HOP_LIMIT :
+		    STOP_CAPTURE_ENDED;
+	}
+	wait = trace_wait_ns(t, max_wait_ns);
+	for (k = t->nhops - trailing; k < t->nhops; k++) {
+		first = INT64_MAX;
+		for (i = 0; i < t->hops[k].n; i++)
+			if (t->probes[t->hops[k].first + i].tx_ns < first)
+				first = t->probes[t->hops[k].first + i].tx_ns;
+		if (waited(first, t->eof_ns, wait))
+			expired++;
+	}
+	if (gap_limit > 0 && expired >= (size_t)gap_limit)
 		return STOP_GAP_LIMIT;
-	if (trailing > 0 && (t->last_ns >= eof_ns ||	/* no overflow */
-	    (uint64_t)eof_ns - (uint64_t)t->last_ns < (uint64_t)EOF_GRACE_NS))
+	if (expired < trailing || !waited(t->last_ns, t->eof_ns, wait))
 		return STOP_CAPTURE_ENDED;
 	return STOP_HOP_LIMIT;
+}
+
+int
+trace_incomplete(const struct trace *t)
+{
+	return t->stop == STOP_CAPTURE_ENDED ||
+	    (t->stop == STOP_HOP_LIMIT && t->nhops > 0 &&
+	    trace_trailing_silent(t) == 0);
 }
 
 void

@@ -346,7 +346,7 @@ text_analysis(struct lbuf *lb, const struct trace *t)
 		LB_LIT(lb, " or at ");
 		lb_str(lb, where_name(v->cand[1]));
 	}
-	if (v->outcome == OUT_DIED) {
+	if (v->outcome == OUT_DIED || v->outcome == OUT_INCOMPLETE) {
 		LB_LIT(lb, " (");
 		lb_str(lb, v->reason);
 		LB_LIT(lb, ")");

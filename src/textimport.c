@@ -386,6 +386,7 @@ struct parser {
 	size_t			 total;		/* probes in the file */
 	size_t			 empty;		/* headers without hops */
 	int			 gap_limit;
+	uint32_t		 target;	/* opts->target */
 	uint32_t		 src;
 };
 
@@ -962,6 +963,8 @@ finish(struct parser *p)
 	}
 	if (c->m.format == TI_FMT_MTR && c->dst == 0)
 		mtr_infer_dst(c);
+	if (c->dst == 0)
+		c->dst = p->target;	/* the caller names it (analyze --target) */
 	if (p->ti->ntraces == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 8;
 
@@ -1020,7 +1023,8 @@ finish(struct parser *p)
 		eof = t->last_ns + EOF_FAR_NS;
 	else
 		eof = t->last_ns;
-	t->stop = trace_stop_reason(t, p->gap_limit, eof);
+	t->eof_ns = eof;
+	t->stop = trace_stop_reason(t, p->gap_limit, 0);
 	if (c->m.format == TI_FMT_MTR && t->stop == STOP_HOP_LIMIT &&
 	    c->row_silent)
 		t->stop = STOP_GAP_LIMIT;
@@ -2218,6 +2222,7 @@ textimport_read(FILE *fp, const char *name,
 	p.gap_limit = opts != NULL && opts->gap_limit > 0 ? opts->gap_limit :
 	    ENGINE_GAP_LIMIT;
 	p.src = opts != NULL ? opts->src : 0;
+	p.target = opts != NULL ? opts->target : 0;
 	r.fp = fp;
 	if ((p.ti = calloc(1, sizeof(*p.ti))) == NULL ||
 	    (p.ti->file = strdup(p.file)) == NULL ||

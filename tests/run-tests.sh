@@ -73,6 +73,8 @@ for t in "$BUILD"/tests/test_*; do
 done
 
 run_suite golden tests/golden.sh "$LASTHOP"
+run_suite cut python3 tests/cut/check-cuts.py "$LASTHOP" \
+    captures/peer-*-healthy.pcap captures/lab-healthy-udp.pcap
 run_suite cli tests/cli.sh "$LASTHOP"
 run_suite svg tests/svg.sh "$LASTHOP"
 [ -x tests/peer/check-peer.sh ] && run_suite peer tests/peer/check-peer.sh "$BUILD"

@@ -93,7 +93,8 @@ mk(uint32_t dst, const uint32_t *hops, size_t nhops, int q, int unreach_code)
 	t->last_ns = t->probes[n - 1].tx_ns;
 	assert_int_equal(trace_build_hops(t, err, sizeof(err)), 0);
 	trace_trim_past_destination(t);
-	t->stop = trace_stop_reason(t, 5, t->last_ns + 10000000000LL);
+	t->eof_ns = t->last_ns + 10000000000LL;
+	t->stop = trace_stop_reason(t, 5, TRACE_WAIT_NS);
 	return t;
 }
 

@@ -39,7 +39,8 @@
 #include "replay.h"
 
 #define HEALTHY	"captures/peer-traceroute-udp-healthy.pcap"
-#define SILENT	"captures/peer-traceroute-udp-silent.pcap"
+/* lasthop's own capture: its retries show that it waited for hops 4-8 */
+#define SILENT	"captures/lab-silent-udp.pcap"
 #define UNREACH	"captures/peer-traceroute-udp-unreach.pcap"
 #define TTK	"captures/peer-traceroute-udp-ttk.pcap"
 #define NKQUIET	"captures/peer-traceroute-tcp-nkquiet.pcap"
