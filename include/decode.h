@@ -115,7 +115,5 @@ enum decode_status decode_ip(const uint8_t *data, size_t len, struct pkt *out);
 /* Whether decode_frame() knows the DLT_ link type. */
 int decode_linktype_ok(int linktype);
 
-/* Offset of the checksum inside the first 8 transport bytes, or -1. */
-int l4_csum_offset(uint8_t proto);
 
 #endif /* LH_DECODE_H */

@@ -21,6 +21,21 @@
 #define TRACE_WAIT_RTTS	10		/* a wait is this many slowest RTTs */
 #define TRACE_WAIT_MIN_NS (1000LL * 1000)	/* and at least 1 ms */
 
+/*
+ * Fields of a probe that a quote may show changed on the way (probe.rw):
+ * they corroborate a match, they do not make it (probe.h).
+ */
+#define RW_IPID		0x01	/* the IP identification */
+#define RW_CSUM		0x02	/* the transport checksum */
+#define RW_LEN		0x04	/* the IP total length */
+#define RW_OTHER	0x08	/* other transport bytes (UDP length, ICMP code) */
+#define RW_NFIELDS	4
+
+/* "IP ID", "checksum", "length", "transport bytes" for bit 1 << i. */
+const char *rw_name(int i);
+/* "ip_id", "checksum", "length", "transport" (JSON). */
+const char *rw_key(int i);
+
 /* How a probe was answered. */
 enum reply_kind {
 	RK_NONE = 0,		/* no reply in the capture */
@@ -61,7 +76,9 @@ struct probe {
 	int64_t		rx_ns;		/* first reply's time, if replied */
 	uint32_t	raddr;		/* who answered (host order) */
 	uint16_t	ipid;
-	uint16_t	size;		/* IP total length of the probe */
+	uint16_t	size;		/* IP total length of the probe (of the whole
+					   datagram when it was fragmented) */
+	uint16_t	fragsize;	/* fragmented: its first fragment's length */
 	uint16_t	sport, dport;	/* UDP/TCP ports, or ICMP id/seq */
 	uint16_t	csum;		/* UDP/ICMP checksum as sent */
 	uint16_t	dups;		/* further replies to this probe */
@@ -77,7 +94,8 @@ struct probe {
 	uint8_t		rttl;		/* the reply's own IP TTL */
 	uint8_t		qttl;		/* TTL of the probe as quoted back */
 	uint8_t		late;		/* the reply came after the late threshold */
-	uint8_t		nat;		/* matched through a NAT-rewritten field */
+	uint8_t		nat;		/* matched though rewritten: rw != 0 */
+	uint8_t		rw;		/* RW_* fields the quote shows rewritten */
 	uint8_t		own;		/* a lasthop probe (payload magic) */
 	uint8_t		nmpls;		/* labels in mpls[] */
 	uint16_t	rsize;		/* IP total length of the reply */
@@ -118,6 +136,7 @@ struct trace {
 	uint64_t	 dups;		/* replies beyond the first */
 	uint64_t	 late;		/* replies after the late threshold */
 	uint64_t	 nat_matched;	/* matched through a rewritten quote */
+	uint64_t	 frag_replies;	/* further replies quoting later fragments */
 	uint64_t	 orphans;	/* replies quoting probes not in the capture */
 	uint64_t	 ambiguous;	/* replies that fitted several probes */
 	uint64_t	 dropped;	/* probes past the per-trace limit */
@@ -129,12 +148,6 @@ struct trace {
 const char *method_name(enum method m);
 const char *stop_name(enum stop_reason s);
 const char *reply_kind_name(enum reply_kind k);
-
-/*
- * traceroute's annotation for an ICMP unreachable code ("!N", "!H", ...), or
- * "" where traceroute prints none (port unreachable: the destination).
- */
-const char *unreach_annotation(uint8_t code, char *buf, size_t buflen);
 
 /* Group sorted probes into hops (fills t->hops); -1 on allocation failure. */
 int trace_build_hops(struct trace *t, char *err, size_t errlen);

@@ -21,6 +21,7 @@
 
 #include "analysis.h"
 #include "lh.h"
+#include "proto.h"
 
 /* The sentences built here may be cut at their buffer's end; that is fine. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -729,19 +730,6 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 	}
 }
 
-static const char *
-unreach_text(uint8_t code)
-{
-	switch (code) {
-	case 0: case 6: case 11:	return "network unreachable";
-	case 1: case 7: case 12:	return "host unreachable";
-	case 2:				return "protocol unreachable";
-	case 4:				return "fragmentation needed";
-	case 9: case 10: case 13:	return "administratively prohibited";
-	default:			return "unreachable";
-	}
-}
-
 /* Where a last answer at TTL ttl sits relative to a handoff. */
 static enum where
 place(const struct analysis *an, int ttl, int role)
@@ -1023,7 +1011,7 @@ verdict(struct analysis *an, const struct trace *t,
 		sb_init(&b, how, sizeof(how));
 		if (strcmp(v->reason, "unreachable") == 0) {
 			SB_LIT(&b, "answered ");
-			sb_str(&b, unreach_text(v->unreach_code));
+			sb_str(&b, icmp_unreach_text(v->unreach_code));
 			SB_LIT(&b, " (ICMP code ");
 			sb_u(&b, v->unreach_code);
 			SB_LIT(&b, "): traffic is refused there, loudly");

@@ -10,6 +10,8 @@
 
 #include "cursor.h"
 #include "decode.h"
+#include "probe.h"
+#include "proto.h"
 
 #define ETHERTYPE_IPV4		0x0800
 #define ETHERTYPE_VLAN		0x8100
@@ -24,34 +26,10 @@
 
 #define LINKTYPE_RAW_VALUE	101	/* LINKTYPE_RAW as some files carry it */
 
-#define IPPROTO_ICMP_	1
-#define IPPROTO_TCP_	6
-#define IPPROTO_UDP_	17
-
-#define ICMP_ECHOREPLY_		0
-#define ICMP_UNREACH_		3
-#define ICMP_SOURCEQUENCH_	4
-#define ICMP_ECHO_		8
-#define ICMP_TIMXCEED_		11
-#define ICMP_PARAMPROB_		12
-
 #define ICMP_EXT_LEGACY_OFF	128	/* RFC 4884 section 5: non-compliant quote size */
 #define ICMP_EXT_VERSION	2
 #define ICMP_EXT_CLASS_MPLS	1	/* RFC 4950 */
 #define ICMP_EXT_CTYPE_MPLS	1
-
-int
-l4_csum_offset(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_UDP_:
-		return 6;
-	case IPPROTO_ICMP_:
-		return 2;
-	default:
-		return -1;	/* TCP keeps its checksum past the first 8 bytes */
-	}
-}
 
 int
 decode_linktype_ok(int linktype)
@@ -130,56 +108,23 @@ parse_ip4(struct cursor *c, struct ip4 *ip)
 }
 
 /*
- * Copy what is there of the first 8 transport bytes and split the fields;
- * a field the bytes do not cover stays 0 (t8 was zeroed by pkt_clear()).
+ * Copy what is there of the first 8 transport bytes, and let the
+ * protocol's module split them into fields; a field the bytes do not cover
+ * stays 0 (t8 was zeroed by pkt_clear()).
  */
 static void
 parse_t8(const struct cursor *c, uint8_t proto, struct l4 *l)
 {
 	struct cursor t = *c;	/* c itself does not move */
 	size_t n = cur_left(c);
-	const uint8_t *b = l->t8;
+	const struct probe_method *m = probe_by_proto(proto);
 
-	if (n >= PKT_T8) {
+	if (n > PKT_T8)
 		n = PKT_T8;
-		(void)cur_bytes(&t, l->t8, PKT_T8);
-	} else
-		(void)cur_bytes(&t, l->t8, n);
+	(void)cur_bytes(&t, l->t8, n);
 	l->t8len = (uint8_t)n;
-	switch (proto) {
-	case IPPROTO_UDP_:
-		if (n >= 2)
-			l->sport = be16_at(b);
-		if (n >= 4)
-			l->dport = be16_at(b + 2);
-		if (n >= 6)
-			l->ulen = be16_at(b + 4);
-		if (n >= 8)
-			l->csum = be16_at(b + 6);
-		break;
-	case IPPROTO_TCP_:
-		if (n >= 2)
-			l->sport = be16_at(b);
-		if (n >= 4)
-			l->dport = be16_at(b + 2);
-		if (n >= 8)
-			l->seq = be32_at(b + 4);
-		break;
-	case IPPROTO_ICMP_:
-		if (n >= 1)
-			l->type = b[0];
-		if (n >= 2)
-			l->code = b[1];
-		if (n >= 4)
-			l->csum = be16_at(b + 2);
-		if (n >= 6)
-			l->echo_id = be16_at(b + 4);
-		if (n >= 8)
-			l->echo_seq = be16_at(b + 6);
-		break;
-	default:
-		break;
-	}
+	if (m != NULL)
+		m->split(l);
 }
 
 static void
@@ -279,22 +224,17 @@ parse_quote(struct cursor *c, uint8_t len_words, struct pkt *p)
 	return DEC_OK;
 }
 
-/* lasthop's own probes carry PROBE_MAGIC right after the 8-byte header. */
-static int
-has_magic(struct cursor c)
-{
-	uint8_t m[4];
-
-	return cur_skip(&c, 8) == 0 && cur_bytes(&c, m, sizeof(m)) == 0 &&
-	    memcmp(m, "lhop", sizeof(m)) == 0;
-}
-
+/*
+ * An IPv4 packet: ICMP errors, the network's answers to every method, are
+ * read here with their quote; any other transport by its probe module.
+ */
 enum decode_status
 decode_ip(const uint8_t *data, size_t len, struct pkt *p)
 {
-	struct cursor c, icmp;
+	const struct probe_method *m;
+	struct cursor c;
 	enum decode_status st;
-	uint8_t lw;
+	uint8_t type, lw;
 
 	cur_init(&c, data, len);
 	st = parse_ip4(&c, &p->ip);
@@ -304,51 +244,19 @@ decode_ip(const uint8_t *data, size_t len, struct pkt *p)
 	if (p->ip.frag != 0)
 		return DEC_FRAGMENT;
 	parse_t8(&c, p->ip.proto, &p->l4);
-	switch (p->ip.proto) {
-	case IPPROTO_UDP_:
-		if (p->l4.t8len < 8)
-			return DEC_TRUNCATED;
-		p->kind = PKT_UDP;
-		p->own_probe = (uint8_t)has_magic(c);
-		return DEC_OK;
-	case IPPROTO_TCP_:
-		if (p->l4.t8len < 8)
-			return DEC_TRUNCATED;
-		(void)cur_skip(&c, 8);
-		if (cur_be32(&c, &p->l4.ack) == 0 && cur_skip(&c, 1) == 0 &&
-		    cur_u8(&c, &p->l4.flags) == 0)
-			p->l4.have_tcpflags = 1;
-		p->kind = PKT_TCP;
-		return DEC_OK;
-	case IPPROTO_ICMP_:
-		if (p->l4.t8len < 8)
-			return DEC_TRUNCATED;
-		icmp = c;	/* the ICMP header onwards */
-		(void)cur_skip(&c, 8);
-		switch (p->l4.type) {
-		case ICMP_ECHO_:
-			p->kind = PKT_ICMP_ECHO;
-			p->own_probe = (uint8_t)has_magic(icmp);
-			return DEC_OK;
-		case ICMP_ECHOREPLY_:
-			p->kind = PKT_ICMP_ECHOREPLY;
-			return DEC_OK;
-		case ICMP_UNREACH_:
-		case ICMP_TIMXCEED_:
-		case ICMP_PARAMPROB_:
-		case ICMP_SOURCEQUENCH_:
-			p->kind = PKT_ICMP_ERROR;
-			/* RFC 4884 length: byte 5 of the ICMP header (not for quench). */
-			lw = p->l4.type == ICMP_SOURCEQUENCH_ ? 0 : p->l4.t8[5];
-			return parse_quote(&c, lw, p);
-		default:
-			p->kind = PKT_ICMP_OTHER;
-			return DEC_OK;
-		}
-	default:
+	if (p->ip.proto == IPPROTO_ICMP && p->l4.t8len == PKT_T8 &&
+	    icmp_is_error(type = p->l4.t8[0])) {
+		p->kind = PKT_ICMP_ERROR;
+		(void)cur_skip(&c, PKT_T8);
+		/* RFC 4884 length: byte 5 of the ICMP header (not for quench). */
+		lw = type == LH_ICMP_SOURCEQUENCH ? 0 : p->l4.t8[5];
+		return parse_quote(&c, lw, p);
+	}
+	if ((m = probe_by_proto(p->ip.proto)) == NULL) {
 		p->kind = PKT_OTHER;
 		return DEC_OK;
 	}
+	return m->decode(c, p);
 }
 
 /* Walk an MPLS label stack; c ends on the first byte after bottom of stack. */

@@ -37,6 +37,7 @@
 #include "analysis.h"
 #include "diagram.h"
 #include "lh.h"
+#include "proto.h"
 
 /* Labels are cut at their buffers' ends; that is fine for a picture. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -795,7 +796,7 @@ add_trace(struct dot_priv *dp, const struct trace *t)
 			nr->death = ti;
 			if (strcmp(v->reason, "unreachable") == 0)
 				snprintf(nr->how, sizeof(nr->how), "refused %s",
-				    unreach_annotation(v->unreach_code, mb,
+				    icmp_unreach_mark(v->unreach_code, mb,
 				    sizeof(mb)));
 			else
 				snprintf(nr->how, sizeof(nr->how), "%s",

@@ -34,6 +34,7 @@
 #include "analysis.h"
 #include "diagram.h"
 #include "lh.h"
+#include "proto.h"
 
 #define TERM_COLS	79	/* columns used: fits an 80-column terminal */
 /* Row columns: gutter 0-2, TTL 3-5, address from 8, then these. */
@@ -92,7 +93,7 @@ dg_hop_summary(const struct trace *t, size_t h, struct dg_hop *out)
 			r->rtt_sum_us += rtt;
 		mark = "";
 		if (p->rkind == RK_UNREACH)
-			mark = unreach_annotation(p->rcode, mb, sizeof(mb));
+			mark = icmp_unreach_mark(p->rcode, mb, sizeof(mb));
 		else if (p->rkind == RK_PARAM_PROBLEM)
 			mark = "!Q";
 		else if (p->rkind == RK_SOURCE_QUENCH)
@@ -676,7 +677,7 @@ death_line(struct tstate *st)
 	const char *how = v->reason;
 
 	if (strcmp(v->reason, "unreachable") == 0)
-		how = unreach_annotation(v->unreach_code, mb, sizeof(mb));
+		how = icmp_unreach_mark(v->unreach_code, mb, sizeof(mb));
 	snprintf(text, sizeof(text), "traffic dies here: %s (%s%s%s)",
 	    where_text(v), strcmp(v->reason, "unreachable") == 0 ?
 	    "refused " : "", how, v->rate_limited ? ", lossy" : "");

@@ -1,31 +1,28 @@
 /*
  * engine.c: probe recognition, reply matching and trace assembly.
  *
- * Pending probes sit in two chained hash indexes for a window of capture
- * time: "exact" keyed by flow, IP ID and the first 8 transport bytes (what
- * RFC 792 makes every router quote), and "loose" keyed by flow and the
- * bytes that identify a probe within its flow (ports, or ICMP id and
- * sequence).  A reply first looks for an exact match; failing that, the
- * loose candidates are scored field by field so that a NAT which rewrote
- * the IP ID or a checksum in the quote does not lose the match, while a
- * reply that fits two probes equally is counted as ambiguous and attached
- * to neither.
+ * The engine knows no protocol: each packet's probe module (probe.h) says
+ * whether it is a probe, which session it belongs to, which of its first
+ * transport bytes identify it and which corroborate, and whether it
+ * answers a probe.  Pending probes sit in hash indexes for a window of
+ * capture time: "exact" keyed by flow, session, IP ID and the first 8
+ * transport bytes (what RFC 792 makes every router quote), "key" by flow,
+ * session and the module's 4 key bytes (ports, or echo identifier and
+ * sequence), and "frag" by flow and IP ID for fragmented probes.  A quote
+ * whose identifying bytes fit a probe matches it; where several probes
+ * share those bytes (a Paris flow), the corroborating fields (IP ID,
+ * checksum, length, the other bytes) rank them, and what they show
+ * rewritten is recorded, not held against the match.  Probes that stay
+ * tied are told apart by timing only when that cannot move a reply to
+ * another TTL; otherwise the reply is ambiguous and attached to none.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
 #include "lh.h"
-
-#define P_ICMP	1
-#define P_TCP	6
-#define P_UDP	17
-
-#define TH_FIN	0x01
-#define TH_SYN	0x02
-#define TH_RST	0x04
-#define TH_PUSH	0x08
-#define TH_ACK	0x10
+#include "probe.h"
+#include "proto.h"
 
 #define NOISE_PROBES	32	/* single-TTL flows this long are not traceroutes */
 #define PROMOTE_TTL_MAX	30	/* a matched reply to a probe this low promotes */
@@ -47,7 +44,8 @@ struct session {
 	struct session	*emit_next;		/* promotion order */
 	uint32_t	 src, dst;
 	uint8_t		 proto;
-	uint16_t	 echo_id;
+	uint16_t	 sid;			/* the module's session id */
+	const struct probe_method *m;		/* the probes' module */
 	struct probe	*probes;
 	uint32_t	 n, cap;
 	int64_t		 last_act;		/* engine clock at the last probe */
@@ -55,11 +53,12 @@ struct session {
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
 	uint8_t		 promoted, noise, closed, in_lru;
 	uint64_t	 replies, dups, late, nat, orphans, ambiguous, dropped;
+	uint64_t	 fragreps;
 };
 
 struct expiry {
 	int64_t		 tx_ns;
-	struct pnode	*ex, *lo;
+	struct pnode	*ex, *lo, *fr;		/* fr: NULL unless fragmented */
 };
 
 struct index {
@@ -93,7 +92,7 @@ struct engine {
 	struct session		 *lru_head, *lru_tail;
 	struct session		 *emit_head, *emit_tail;
 
-	struct index		  ex, lo;
+	struct index		  ex, lo, fr;
 	struct pnode		 *freelist;
 
 	struct expiry		 *ring;		/* FIFO of pending probes */
@@ -108,39 +107,35 @@ flow_hash(uint32_t src, uint32_t dst, uint8_t proto)
 	return lh_mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)proto << 56));
 }
 
-/* The bytes that identify a probe inside its flow: ports, or ICMP id+seq. */
-static int
-stable_bytes(uint8_t proto, const uint8_t *t8, size_t t8len, uint8_t out[4])
-{
-	size_t off = proto == P_ICMP ? 4 : 0;
-
-	if (t8len < off + 4)
-		return -1;
-	memcpy(out, t8 + off, 4);
-	return 0;
-}
-
 /*
- * The key bytes enter the hash as one load (host byte order: a hash only
- * has to agree with itself within the run).
+ * The key bytes enter the hashes as one load (host byte order: a hash
+ * only has to agree with itself within the run).
  */
 static uint64_t
-exact_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t ipid,
-    const uint8_t t8[8])
+exact_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sid,
+    uint16_t ipid, const uint8_t t8[8])
 {
 	uint64_t v;
 
 	memcpy(&v, t8, sizeof(v));
-	return lh_mix64(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40) ^ v);
+	return lh_mix64(flow_hash(src, dst, proto) ^ ((uint64_t)ipid << 40) ^
+	    ((uint64_t)sid << 20) ^ v);
 }
 
 static uint64_t
-loose_hash(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t sb[4])
+key_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sid,
+    const uint8_t key[4])
 {
 	uint32_t v;
 
-	memcpy(&v, sb, sizeof(v));
-	return lh_mix64(flow_hash(src, dst, proto) ^ v);
+	memcpy(&v, key, sizeof(v));
+	return lh_mix64(flow_hash(src, dst, proto) ^ ((uint64_t)sid << 32) ^ v);
+}
+
+static uint64_t
+frag_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t ipid)
+{
+	return lh_mix64(flow_hash(src, dst, proto) ^ ipid);
 }
 
 /* ---- indexes ---- */
@@ -246,7 +241,8 @@ index_free(struct index *ix)
 /* ---- expiry FIFO (its capacity is a power of two) ---- */
 
 static int
-ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo)
+ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo,
+    struct pnode *fr)
 {
 	struct expiry *nr;
 	size_t i, ncap;
@@ -264,7 +260,7 @@ ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo)
 		e->rhead = 0;
 	}
 	e->ring[(e->rhead + e->rlen) & (e->rcap - 1)] =
-	    (struct expiry){ .tx_ns = tx, .ex = ex, .lo = lo };
+	    (struct expiry){ .tx_ns = tx, .ex = ex, .lo = lo, .fr = fr };
 	e->rlen++;
 	return 0;
 }
@@ -281,6 +277,8 @@ expire(struct engine *e, int64_t limit, int all)
 			break;
 		index_del(e, &e->ex, x->ex);
 		index_del(e, &e->lo, x->lo);
+		if (x->fr != NULL)
+			index_del(e, &e->fr, x->fr);
 		e->rhead = (e->rhead + 1) & (e->rcap - 1);
 		e->rlen--;
 	}
@@ -328,7 +326,7 @@ static void
 session_unhash(struct engine *e, struct session *s)
 {
 	struct session **pp;
-	uint64_t h = session_hash(s->src, s->dst, s->proto, s->echo_id);
+	uint64_t h = session_hash(s->src, s->dst, s->proto, s->sid);
 
 	if (e->last_s == s)
 		e->last_s = NULL;
@@ -357,7 +355,7 @@ session_find(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
 
 	for (s = e->sh[h & e->shmask]; s != NULL; s = s->hnext)
 		if (s->src == src && s->dst == dst && s->proto == proto &&
-		    s->echo_id == id)
+		    s->sid == id)
 			return s;
 	return NULL;
 }
@@ -374,7 +372,7 @@ session_grow_hash(struct engine *e)
 	for (i = 0; i <= e->shmask; i++)
 		for (s = e->sh[i]; s != NULL; s = next) {
 			uint64_t h = session_hash(s->src, s->dst, s->proto,
-			    s->echo_id);
+			    s->sid);
 			next = s->hnext;
 			s->hnext = nh[h & (n - 1)];
 			nh[h & (n - 1)] = s;
@@ -396,7 +394,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 	/* A tool sends a trace's probes one after another: try the last. */
 	s = e->last_s;
 	if (s != NULL && s->src == p->ip.src && s->dst == p->ip.dst &&
-	    s->proto == p->ip.proto && s->echo_id == id)
+	    s->proto == p->ip.proto && s->sid == id)
 		return s;
 	s = session_find(e, p->ip.src, p->ip.dst, p->ip.proto, id);
 	if (s != NULL)
@@ -409,7 +407,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 	s->src = p->ip.src;
 	s->dst = p->ip.dst;
 	s->proto = p->ip.proto;
-	s->echo_id = id;
+	s->sid = id;
 	s->ttl0 = p->ip.ttl;
 	h = session_hash(s->src, s->dst, s->proto, id);
 	s->hnext = e->sh[h & e->shmask];
@@ -437,41 +435,22 @@ promote(struct engine *e, struct session *s)
 /* ---- probes ---- */
 
 static int
-is_probe(const struct pkt *p)
-{
-	uint8_t f;
-
-	switch (p->kind) {
-	case PKT_UDP:
-	case PKT_ICMP_ECHO:
-		return 1;
-	case PKT_TCP:
-		if (!p->l4.have_tcpflags)
-			return 0;
-		f = p->l4.flags;
-		if ((f & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN)
-			return 1;
-		return (f & (TH_SYN | TH_ACK | TH_RST | TH_FIN | TH_PUSH)) ==
-		    TH_ACK;
-	default:
-		return 0;
-	}
-}
-
-static int
-add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
+add_probe(struct engine *e, const struct probe_method *m,
+    const struct pkt *p, char *err, size_t errlen)
 {
 	struct session *s;
 	struct probe *pr, *np;
-	struct pnode *nx, *nl;
-	uint16_t id = p->kind == PKT_ICMP_ECHO ? p->l4.echo_id : 0;
-	uint8_t sb[4];
+	struct pnode *nx, *nl, *nf = NULL;
+	int sid = m->session_id(p->l4.t8, p->l4.t8len);
 	uint32_t ncap;
 
+	if (sid < 0)
+		return 0;	/* decode guarantees 8 bytes; defensive */
 	e->st.probes++;
-	s = session_get(e, p, id);
+	s = session_get(e, p, (uint16_t)sid);
 	if (s == NULL)
 		return lh_err(err, errlen, "out of memory");
+	s->m = m;
 	s->last_act = e->now;
 	if (e->lru_tail != s) {		/* to the most recent end */
 		lru_unlink(e, s);
@@ -505,32 +484,61 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	pr->ttl = p->ip.ttl;
 	pr->ipid = p->ip.id;
 	pr->size = p->ip.totlen;
-	if (p->ip.mf && p->kind == PKT_UDP)	/* a first fragment: whole size */
-		pr->size = (uint16_t)(p->ip.hlen + p->l4.ulen);
 	memcpy(pr->t8, p->l4.t8, sizeof(pr->t8));
 	pr->t8len = p->l4.t8len;
-	if (p->kind == PKT_ICMP_ECHO) {
-		pr->sport = p->l4.echo_id;
-		pr->dport = p->l4.echo_seq;
-	} else {
-		pr->sport = p->l4.sport;
-		pr->dport = p->l4.dport;
-	}
-	pr->csum = p->l4.csum;
-	pr->tcpseq = p->l4.seq;
-	pr->tcpack = p->l4.ack;
-	pr->tcpflags = p->l4.flags;
 	pr->own = p->own_probe;
-	if (stable_bytes(p->ip.proto, pr->t8, pr->t8len, sb) != 0)
-		return 0;	/* decode guarantees 8 bytes; defensive */
+	m->record(pr, p);
 	if (index_add(e, &e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
-	    pr->ipid, pr->t8), s, s->n, &nx) != 0)
+	    s->sid, pr->ipid, pr->t8), s, s->n, &nx) != 0)
 		return lh_err(err, errlen, "out of memory");
-	if (index_add(e, &e->lo, loose_hash(p->ip.src, p->ip.dst, p->ip.proto,
-	    sb), s, s->n, &nl) != 0 || ring_push(e, e->now, nx, nl) != 0)
+	if (index_add(e, &e->lo, key_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    s->sid, pr->t8 + m->key_off), s, s->n, &nl) != 0)
+		return lh_err(err, errlen, "out of memory");
+	if (p->ip.mf) {
+		/* A first fragment: later ones and their quotes find it here. */
+		pr->fragsize = p->ip.totlen;
+		if (index_add(e, &e->fr, frag_hash(p->ip.src, p->ip.dst,
+		    p->ip.proto, pr->ipid), s, s->n, &nf) != 0)
+			return lh_err(err, errlen, "out of memory");
+	}
+	if (ring_push(e, e->now, nx, nl, nf) != 0)
 		return lh_err(err, errlen, "out of memory");
 	s->n++;
 	return 0;
+}
+
+/* The pending fragmented probe that a later fragment belongs to, or NULL. */
+static struct pnode *
+frag_probe(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
+    uint16_t ipid)
+{
+	uint64_t h = frag_hash(src, dst, proto, ipid);
+	struct pnode *n;
+
+	for (n = e->fr.b[h & e->fr.mask]; n != NULL; n = n->next)
+		if (n->h == h && n->s->src == src && n->s->dst == dst &&
+		    n->s->proto == proto && n->s->probes[n->idx].ipid == ipid)
+			return n;
+	return NULL;
+}
+
+/*
+ * A later fragment of a probe in the capture: the last one gives the
+ * datagram's whole length (RFC 791: offset in 8-byte units).
+ */
+static void
+add_fragment(struct engine *e, const struct pkt *p)
+{
+	struct pnode *n = frag_probe(e, p->ip.src, p->ip.dst, p->ip.proto,
+	    p->ip.id);
+	uint32_t whole;
+
+	if (n == NULL || p->ip.mf)
+		return;
+	whole = (uint32_t)p->ip.hlen + (uint32_t)p->ip.frag * 8 +
+	    (uint32_t)(p->ip.totlen - p->ip.hlen);
+	if (whole <= 0xffff)
+		n->s->probes[n->idx].size = (uint16_t)whole;
 }
 
 /* ---- replies ---- */
@@ -538,9 +546,11 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 struct reply {
 	uint32_t	 src, dst;	/* the probe's flow */
 	uint8_t		 proto;
-	uint16_t	 ipid;
+	uint16_t	 sid;
+	uint16_t	 ipid, totlen;	/* of the quoted header */
 	const uint8_t	*t8;
 	uint8_t		 t8len;
+	const struct probe_method *m;	/* the probe's module */
 	const struct pkt *p;		/* the reply packet */
 	enum reply_kind	 kind;
 };
@@ -558,7 +568,7 @@ ts_sub(int64_t a, int64_t b)
 
 static void
 attach(struct engine *e, struct session *s, uint32_t idx,
-    const struct reply *r, int nat)
+    const struct reply *r, uint8_t rw)
 {
 	struct probe *pr = &s->probes[idx];
 	const struct pkt *p = r->p;
@@ -575,8 +585,9 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 	pr->rx_ns = p->ts_ns;
 	pr->rttl = p->ip.ttl;
 	pr->rsize = p->ip.totlen;
-	pr->nat = (uint8_t)nat;
-	if (nat)
+	pr->rw = rw;
+	pr->nat = rw != 0;
+	if (rw != 0)
 		s->nat++;
 	if (p->kind == PKT_ICMP_ERROR || p->kind == PKT_ICMP_ECHOREPLY) {
 		pr->rtype = p->l4.type;
@@ -622,160 +633,237 @@ better_timing(const struct probe *a, const struct probe *b, int64_t rx)
 static int
 same_flow(const struct session *s, const struct reply *r)
 {
-	return s->src == r->src && s->dst == r->dst && s->proto == r->proto;
+	return s->src == r->src && s->dst == r->dst && s->proto == r->proto &&
+	    s->sid == r->sid;
+}
+
+/* Whether the identifying bytes present in both agree. */
+static int
+ident_fits(const struct probe_method *m, const struct probe *pr,
+    const struct reply *r)
+{
+	int i;
+
+	for (i = 0; i < r->t8len && i < pr->t8len; i++)
+		if ((m->ident_mask >> i & 1) && pr->t8[i] != r->t8[i])
+			return 0;
+	return 1;
+}
+
+/* A 16-bit length as sent, or byte-swapped (old BSD stacks quote it so). */
+static int
+same_len(uint16_t quoted, uint16_t sent)
+{
+	return sent != 0 && (quoted == sent ||
+	    quoted == (uint16_t)(sent << 8 | sent >> 8));
 }
 
 /*
- * A quote cut short before the bytes that identify a probe in its flow (a
- * short snap length, or a router quoting less than RFC 792 asks): find the
- * flow, then the one probe with the quoted IP ID.  ICMP needs the echo
- * identifier (6 bytes) to find its flow.
+ * What the corroborating fields of a quote say of probe pr: how many
+ * agree, and which (RW_*) disagree.  Fields the quote does not hold say
+ * nothing.
  */
-static int
-match_short_quote(struct engine *e, const struct reply *r)
+static void
+corroborate(const struct probe_method *m, const struct probe *pr,
+    const struct reply *r, int *agree, uint8_t *rw)
 {
-	struct session *s;
-	uint16_t id = 0;
-	uint32_t i, found = UINT32_MAX;
+	int i, n = r->t8len < pr->t8len ? r->t8len : pr->t8len;
+	int ck = m->csum_off, other = 0, other_bad = 0, ck_bad = 0;
 
-	if (r->proto == P_ICMP) {
-		if (r->t8len < 6 || r->t8[0] != 8)
-			return 0;
-		id = (uint16_t)(r->t8[4] << 8 | r->t8[5]);
-	}
-	s = session_find(e, r->src, r->dst, r->proto, id);
-	if (s == NULL || e->o.strict)
-		return 0;
-	for (i = 0; i < s->n; i++) {
-		if (s->probes[i].ipid != r->ipid ||
-		    memcmp(s->probes[i].t8, r->t8, r->t8len) != 0)
+	*agree = 0;
+	*rw = 0;
+	if (pr->ipid == r->ipid)
+		(*agree)++;
+	else
+		*rw |= RW_IPID;
+	if (same_len(r->totlen, pr->size) || same_len(r->totlen, pr->fragsize))
+		(*agree)++;
+	else
+		*rw |= RW_LEN;
+	for (i = 0; i < n; i++) {
+		if (m->ident_mask >> i & 1)
 			continue;
-		if (found != UINT32_MAX) {
-			s->ambiguous++;
-			e->st.ambiguous++;
-			return 1;
+		if (ck >= 0 && (i == ck || i == ck + 1)) {
+			if (pr->t8[i] != r->t8[i])
+				ck_bad = 1;
+			continue;
 		}
-		found = i;
+		other = 1;
+		if (pr->t8[i] != r->t8[i])
+			other_bad = 1;
 	}
-	if (found == UINT32_MAX)
-		return 0;
-	attach(e, s, found, r, 0);
-	return 1;
+	if (ck >= 0 && n >= ck + 2) {
+		if (ck_bad)
+			*rw |= RW_CSUM;
+		else
+			(*agree)++;
+	}
+	if (other) {
+		if (other_bad)
+			*rw |= RW_OTHER;
+		else
+			(*agree)++;
+	}
 }
 
-/* An ICMP error: exact quote first, then field-by-field scoring. */
-static int
-match_quote(struct engine *e, const struct reply *r)
+/*
+ * Rank the candidates of a quote, one at a time: the most corroborating
+ * fields win, then the fewest contradicting ones.  Candidates that stay
+ * tied are told apart by timing only when they share a TTL (the hop the
+ * reply names is the same whichever it answers); otherwise the reply is
+ * ambiguous.
+ */
+struct ranking {
+	const struct reply *r;
+	struct pnode	tmp;		/* for candidates outside an index */
+	struct session	*s;		/* the best so far */
+	uint32_t	 idx;
+	int		 agree, nbad, ties, multi_ttl;
+	uint8_t		 rw;
+};
+
+static void
+rank(struct ranking *k, struct session *s, uint32_t idx)
 {
-	struct pnode *n, *best = NULL;
-	const struct probe *pr;
-	uint8_t sb[4];
-	uint64_t h;
-	int cko = l4_csum_offset(r->proto), score, bscore = -1, ties = 0, i;
-	int64_t rx = r->p->ts_ns;
+	const struct probe *pr = &s->probes[idx], *best;
+	int agree, nbad = 0, i;
+	uint8_t rw;
 
-	if (r->t8len == 8) {
-		h = exact_hash(r->src, r->dst, r->proto, r->ipid, r->t8);
-		for (n = e->ex.b[h & e->ex.mask]; n != NULL; n = n->next) {
-			if (n->h != h || !same_flow(n->s, r))
-				continue;
-			pr = &n->s->probes[n->idx];
-			if (pr->ipid != r->ipid || memcmp(pr->t8, r->t8, 8) != 0)
-				continue;
-			if (best == NULL ||
-			    better_timing(pr, &best->s->probes[best->idx], rx))
-				best = n;
-		}
-		if (best != NULL) {
-			attach(e, best->s, best->idx, r, 0);
-			return 1;
-		}
+	if (!ident_fits(s->m, pr, k->r))
+		return;
+	corroborate(s->m, pr, k->r, &agree, &rw);
+	for (i = 0; i < RW_NFIELDS; i++)
+		nbad += rw >> i & 1;
+	if (k->s == NULL || agree > k->agree ||
+	    (agree == k->agree && nbad < k->nbad)) {
+		k->s = s;
+		k->idx = idx;
+		k->agree = agree;
+		k->nbad = nbad;
+		k->rw = rw;
+		k->ties = 0;
+		k->multi_ttl = 0;
+		return;
 	}
-	if (stable_bytes(r->proto, r->t8, r->t8len, sb) != 0)
-		return match_short_quote(e, r);
-	h = loose_hash(r->src, r->dst, r->proto, sb);
-	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
-		int m_id, m_rest = 1, m_ck = 1;
-
-		if ((e->o.strict || n->s->probes[n->idx].own) && n->h == h &&
-		    same_flow(n->s, r)) {
-			/* Fits our flow but not a probe's full identity. */
-			e->st.rejected++;
-			return 1;
-		}
-
-		if (n->h != h || !same_flow(n->s, r))
-			continue;
-		pr = &n->s->probes[n->idx];
-		if (stable_bytes(r->proto, pr->t8, pr->t8len, sb) != 0 ||
-		    memcmp(sb, r->proto == P_ICMP ? r->t8 + 4 : r->t8, 4) != 0)
-			continue;
-		m_id = pr->ipid == r->ipid;
-		for (i = 0; i < r->t8len && i < pr->t8len; i++) {
-			int in_stable = r->proto == P_ICMP ? i >= 4 : i < 4;
-			int in_ck = cko >= 0 && (i == cko || i == cko + 1);
-
-			if (in_stable || pr->t8[i] == r->t8[i])
-				continue;
-			if (in_ck)
-				m_ck = 0;
-			else
-				m_rest = 0;
-		}
-		score = m_id + m_rest + m_ck;
-		if (score < 2)
-			continue;
-		if (score > bscore) {
-			best = n;
-			bscore = score;
-			ties = 0;
-		} else if (score == bscore)
-			ties++;
+	if (agree != k->agree || nbad != k->nbad)
+		return;
+	best = &k->s->probes[k->idx];
+	k->ties++;
+	if (pr->ttl != best->ttl)
+		k->multi_ttl = 1;
+	if (better_timing(pr, best, k->r->p->ts_ns)) {
+		k->s = s;
+		k->idx = idx;
+		k->rw = rw;
 	}
-	if (best == NULL)
+}
+
+/* Settle a ranking: attach, count as ambiguous, or report no candidate. */
+static int
+settle(struct engine *e, struct ranking *k)
+{
+	if (k->s == NULL)
 		return 0;
-	if (ties > 0) {
-		best->s->ambiguous++;
+	if (k->ties > 0 && k->multi_ttl) {
+		k->s->ambiguous++;
 		e->st.ambiguous++;
 		return 1;	/* it is a reply, but to which probe is unknown */
 	}
-	attach(e, best->s, best->idx, r, bscore < 3);
+	attach(e, k->s, k->idx, k->r, k->rw);
 	return 1;
+}
+
+/*
+ * A quote of a later fragment holds no transport header: the fragmented
+ * probe with its IP ID is the only one it can be.  Its first fragment's
+ * quote usually came first; further replies are counted apart.
+ */
+static int
+match_fragment_quote(struct engine *e, const struct reply *r)
+{
+	struct pnode *n = frag_probe(e, r->src, r->dst, r->proto, r->ipid);
+
+	if (n == NULL)
+		return 0;
+	if (n->s->probes[n->idx].rkind != RK_NONE) {
+		n->s->fragreps++;
+		return 1;
+	}
+	attach(e, n->s, n->idx, r, 0);
+	return 1;
+}
+
+/* An ICMP error: its quote against the probes of the quoted flow. */
+static int
+match_quote(struct engine *e, const struct reply *r)
+{
+	const struct probe_method *m = r->m;
+	struct ranking k;
+	struct session *s;
+	struct pnode *n;
+	uint64_t h;
+	int64_t limit = ts_sub(e->now, e->o.window_ns);
+	uint32_t i;
+
+	memset(&k, 0, sizeof(k));
+	k.r = r;
+	if (r->t8len == 8) {
+		/* Fast path: a quote that kept every byte. */
+		h = exact_hash(r->src, r->dst, r->proto, r->sid, r->ipid, r->t8);
+		for (n = e->ex.b[h & e->ex.mask]; n != NULL; n = n->next)
+			if (n->h == h && same_flow(n->s, r) &&
+			    n->s->probes[n->idx].ipid == r->ipid &&
+			    memcmp(n->s->probes[n->idx].t8, r->t8, 8) == 0)
+				rank(&k, n->s, n->idx);
+		if (k.s != NULL && k.nbad == 0)
+			return settle(e, &k);
+		memset(&k, 0, sizeof(k));
+		k.r = r;
+	}
+	if (r->t8len >= m->key_off + 4) {
+		h = key_hash(r->src, r->dst, r->proto, r->sid, r->t8 + m->key_off);
+		for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next)
+			if (n->h == h && same_flow(n->s, r))
+				rank(&k, n->s, n->idx);
+	} else if ((s = session_find(e, r->src, r->dst, r->proto, r->sid)) !=
+	    NULL) {
+		/* Cut before the key bytes: every pending probe of the flow. */
+		for (i = 0; i < s->n; i++)
+			if (s->probes[i].tx_ns > limit)
+				rank(&k, s, i);
+	}
+	if (k.s == NULL && e->o.strict &&
+	    session_find(e, r->src, r->dst, r->proto, r->sid) != NULL) {
+		/* Our flow, but no probe's identity: a forgery or a stray. */
+		e->st.rejected++;
+		return 1;
+	}
+	return settle(e, &k);
 }
 
 /*
  * An answer from the destination itself (echo reply, TCP, UDP): candidates
- * share the reversed flow and its ports (or ICMP id and sequence); TCP
- * candidates whose sequence numbers the answer acknowledges come first.
+ * share the reversed flow and the key bytes; the module says which fit
+ * beyond them (TCP acknowledges the probe's sequence number).
  */
 static int
-match_direct(struct engine *e, const struct reply *r)
+match_direct(struct engine *e, const struct reply *r,
+    const struct probe_answer *a)
 {
 	struct pnode *n, *best = NULL;
 	const struct probe *pr;
 	const struct pkt *p = r->p;
-	uint8_t sb[4], psb[4];
 	uint64_t h;
-	int fit, bfit = -1;
+	int fit, bfit = -2;
 
-	if (stable_bytes(r->proto, r->t8, r->t8len, sb) != 0)
-		return 0;
-	h = loose_hash(r->src, r->dst, r->proto, sb);
+	h = key_hash(r->src, r->dst, r->proto, a->sid, a->key);
 	for (n = e->lo.b[h & e->lo.mask]; n != NULL; n = n->next) {
 		if (n->h != h || !same_flow(n->s, r))
 			continue;
 		pr = &n->s->probes[n->idx];
-		if (stable_bytes(r->proto, pr->t8, pr->t8len, psb) != 0 ||
-		    memcmp(psb, sb, 4) != 0)
+		if (memcmp(pr->t8 + n->s->m->key_off, a->key, 4) != 0)
 			continue;
-		fit = 0;
-		if (r->proto == P_TCP) {
-			if ((pr->tcpflags & TH_SYN) && p->l4.ack == pr->tcpseq + 1)
-				fit = 1;
-			else if (!(pr->tcpflags & TH_SYN) &&
-			    p->l4.seq == pr->tcpack)
-				fit = 1;
-		}
+		fit = n->s->m->answer_fit(pr, p);
 		if (fit > bfit || (fit == bfit &&
 		    better_timing(pr, &best->s->probes[best->idx], p->ts_ns))) {
 			best = n;
@@ -784,8 +872,8 @@ match_direct(struct engine *e, const struct reply *r)
 	}
 	if (best == NULL)
 		return 0;
-	if (e->o.strict && r->proto == P_TCP && bfit == 0) {
-		e->st.rejected++;
+	if (e->o.strict && bfit == 0) {
+		e->st.rejected++;	/* does not acknowledge our numbers */
 		return 1;
 	}
 	attach(e, best->s, best->idx, r, 0);
@@ -796,34 +884,31 @@ static enum reply_kind
 error_kind(uint8_t type)
 {
 	switch (type) {
-	case 11: return RK_TIME_EXCEEDED;
-	case 3:	 return RK_UNREACH;
-	case 12: return RK_PARAM_PROBLEM;
-	default: return RK_SOURCE_QUENCH;
+	case LH_ICMP_TIMXCEED:	return RK_TIME_EXCEEDED;
+	case LH_ICMP_UNREACH:	return RK_UNREACH;
+	case LH_ICMP_PARAMPROB:	return RK_PARAM_PROBLEM;
+	default:		return RK_SOURCE_QUENCH;
 	}
 }
 
+/* A quote that matched nothing: counted for its session, now or later. */
 static void
-count_orphan(struct engine *e, const struct pkt *p)
+count_orphan(struct engine *e, const struct pkt *p, int sid)
 {
 	struct session *s;
-	uint16_t id = 0;
 
-	if (p->qip.proto == P_ICMP) {
-		if (p->ql4.t8len < 1 || p->ql4.type != 8)
-			return;		/* quotes no echo request: not ours */
-		id = p->ql4.t8len >= 6 ? p->ql4.echo_id : 0;
-	} else if (p->qip.proto != P_UDP && p->qip.proto != P_TCP)
-		return;
 	e->st.orphans++;
-	s = session_find(e, p->qip.src, p->qip.dst, p->qip.proto, id);
+	if (sid < 0)
+		sid = 0;	/* cut before the session id */
+	s = session_find(e, p->qip.src, p->qip.dst, p->qip.proto,
+	    (uint16_t)sid);
 	if (s != NULL) {
 		s->orphans++;
 		return;
 	}
 	/* Remember it for a session that may start later. */
 	e->early[e->nearly % EARLY_ORPHANS] = (struct early_orphan){
-	    .src = p->qip.src, .dst = p->qip.dst, .id = id,
+	    .src = p->qip.src, .dst = p->qip.dst, .id = (uint16_t)sid,
 	    .proto = p->qip.proto, .count = 1, .ts = e->now };
 	e->nearly++;
 }
@@ -838,7 +923,7 @@ claim_early_orphans(struct engine *e, struct session *s)
 	for (i = 0; i < EARLY_ORPHANS && i < e->nearly; i++) {
 		o = &e->early[i];
 		if (o->count == 0 || o->src != s->src || o->dst != s->dst ||
-		    o->proto != s->proto || o->id != s->echo_id ||
+		    o->proto != s->proto || o->id != s->sid ||
 		    ts_sub(e->now, o->ts) > e->o.window_ns)
 			continue;
 		s->orphans += o->count;
@@ -866,32 +951,6 @@ sort_by_ttl(const struct probe *in, size_t n, struct probe *out)
 		out[count[in[i].ttl]++] = in[i];
 }
 
-static enum method
-trace_method(const struct session *s, const struct probe *pr, size_t n,
-    int *constant_flow)
-{
-	size_t i;
-	int same_flow_ = 1, same_ck = 1;
-
-	for (i = 1; i < n; i++) {
-		if (pr[i].sport != pr[0].sport || pr[i].dport != pr[0].dport)
-			same_flow_ = 0;
-		if (pr[i].csum != pr[0].csum)
-			same_ck = 0;
-	}
-	*constant_flow = s->proto != P_ICMP && same_flow_;
-	switch (s->proto) {
-	case P_UDP:
-		return same_flow_ ? M_UDP_PARIS : M_UDP;
-	case P_ICMP:
-		return same_ck && n > 1 ? M_ICMP_PARIS : M_ICMP;
-	case P_TCP:
-		return (pr[0].tcpflags & TH_SYN) ? M_TCP_SYN : M_TCP_ACK;
-	default:
-		return M_UNKNOWN;
-	}
-}
-
 static int
 emit_trace(struct engine *e, const struct session *s, struct probe *pr,
     size_t n, int whole, char *err, size_t errlen)
@@ -912,9 +971,9 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 	t->src = s->src;
 	t->dst = s->dst;
 	t->proto = s->proto;
-	t->echo_id = s->echo_id;
+	t->echo_id = s->sid;
 	t->file = e->o.file;
-	t->method = trace_method(s, t->probes, n, &t->has_flow);
+	t->method = s->m->method(t->probes, n, &t->has_flow);
 	for (i = 0; i < n && !t->own; i++)
 		t->own = t->probes[i].own;
 	if (t->has_flow && n > 0) {
@@ -939,6 +998,7 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 		t->orphans = s->orphans;
 		t->ambiguous = s->ambiguous;
 		t->dropped = s->dropped;
+		t->frag_replies = s->fragreps;
 	}
 	if (trace_build_hops(t, err, errlen) != 0) {
 		trace_free(t);
@@ -977,7 +1037,7 @@ session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
 
 	if (s->n == 0)
 		return 0;
-	if (s->proto == P_ICMP)
+	if (!s->m->split_flows)
 		return emit_trace(e, s, s->probes, s->n, 1, err, errlen);
 	while (size < 2 * (size_t)s->n)
 		size *= 2;
@@ -1097,7 +1157,7 @@ engine_new(const struct engine_opts *o, engine_emit_fn emit, void *arg,
 	e->shmask = 255;
 	e->sh = calloc(e->shmask + 1, sizeof(*e->sh));
 	if (e->sh == NULL || index_init(&e->ex, 1024) != 0 ||
-	    index_init(&e->lo, 1024) != 0) {
+	    index_init(&e->lo, 1024) != 0 || index_init(&e->fr, 64) != 0) {
 		engine_free(e);
 		lh_err(err, errlen, "out of memory");
 		return NULL;
@@ -1108,7 +1168,10 @@ engine_new(const struct engine_opts *o, engine_emit_fn emit, void *arg,
 int
 engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 {
+	const struct probe_method *m;
+	struct probe_answer a;
 	struct reply r;
+	int sid;
 
 	if (p->ts_ns > e->now)
 		e->now = p->ts_ns;
@@ -1116,60 +1179,46 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	expire(e, ts_sub(e->now, e->o.window_ns), 0);
 	memset(&r, 0, sizeof(r));
 	r.p = p;
-	switch (p->kind) {
-	case PKT_ICMP_ERROR:
+	if (p->kind == PKT_ICMP_ERROR) {
+		if ((m = probe_by_proto(p->qip.proto)) == NULL)
+			return advance(e, 0, err, errlen);
 		r.src = p->qip.src;
 		r.dst = p->qip.dst;
 		r.proto = p->qip.proto;
 		r.ipid = p->qip.id;
+		r.totlen = p->qip.totlen;
 		r.t8 = p->ql4.t8;
 		r.t8len = p->ql4.t8len;
+		r.m = m;
 		r.kind = error_kind(p->l4.type);
-		if (!match_quote(e, &r))
-			count_orphan(e, p);
-		break;
-	case PKT_ICMP_ECHOREPLY:
-	case PKT_TCP:
-	case PKT_UDP:
+		if (p->qip.frag != 0) {
+			if (!match_fragment_quote(e, &r))
+				count_orphan(e, p, 0);
+			return advance(e, 0, err, errlen);
+		}
+		sid = m->session_id(r.t8, r.t8len);
+		if (sid == -1)
+			return advance(e, 0, err, errlen);	/* not a probe */
+		r.sid = (uint16_t)(sid < 0 ? 0 : sid);
+		if (sid < 0 || !match_quote(e, &r))
+			count_orphan(e, p, sid);
+		return advance(e, 0, err, errlen);
+	}
+	if ((m = probe_by_proto(p->ip.proto)) == NULL)
+		return advance(e, 0, err, errlen);
+	if (m->answer(p, &a)) {
+		/* An answer travels the probe's flow the other way round. */
 		r.src = p->ip.dst;
 		r.dst = p->ip.src;
 		r.proto = p->ip.proto;
-		r.t8 = p->l4.t8;
-		r.t8len = p->l4.t8len;
-		if (p->kind == PKT_ICMP_ECHOREPLY) {
-			r.kind = RK_ECHO_REPLY;
-		} else if (p->kind == PKT_TCP) {
-			uint8_t f = p->l4.flags;
-
-			r.kind = (f & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ?
-			    RK_TCP_SYNACK : (f & TH_RST) ? RK_TCP_RST :
-			    RK_TCP_OTHER;
-		} else
-			r.kind = RK_UDP;
-		/* An answer has the probe's ports the other way round. */
-		if (p->kind != PKT_ICMP_ECHOREPLY) {
-			static const int swap[4] = { 2, 3, 0, 1 };
-			uint8_t sw[8];
-			int i;
-
-			memcpy(sw, p->l4.t8, sizeof(sw));
-			for (i = 0; i < 4; i++)
-				sw[i] = p->l4.t8[swap[i]];
-			r.t8 = sw;
-			if (match_direct(e, &r))
-				break;
-		} else if (match_direct(e, &r))
-			break;
-		if (is_probe(p) && add_probe(e, p, err, errlen) != 0)
-			return -1;
-		break;
-	case PKT_ICMP_ECHO:
-		if (add_probe(e, p, err, errlen) != 0)
-			return -1;
-		break;
-	default:
-		break;
+		r.sid = a.sid;
+		r.m = m;
+		r.kind = a.kind;
+		if (match_direct(e, &r, &a))
+			return advance(e, 0, err, errlen);
 	}
+	if (m->is_probe(p) && add_probe(e, m, p, err, errlen) != 0)
+		return -1;
 	return advance(e, 0, err, errlen);
 }
 
@@ -1195,6 +1244,8 @@ engine_frame(struct engine *e, int linktype, int64_t ts_ns,
 		break;
 	case DEC_FRAGMENT:
 		e->st.fragments++;
+		p.ts_ns = ts_ns;
+		add_fragment(e, &p);
 		break;
 	case DEC_LINKTYPE:
 		e->st.bad_linktype++;
@@ -1233,6 +1284,7 @@ engine_free(struct engine *e)
 	}
 	index_free(&e->ex);
 	index_free(&e->lo);
+	index_free(&e->fr);
 	while (e->freelist != NULL) {
 		struct pnode *n = e->freelist;
 

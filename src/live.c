@@ -157,8 +157,11 @@ make_ctx(const struct live_opts *o, uint32_t src, struct probe_ctx *c)
 	c->key = key;
 	c->classic = o->classic;
 	c->payload = o->payload;
-	c->sport = (uint16_t)(32768 + (key >> 16) % 28000);
+	c->sport = (uint16_t)(32768 + (key >> 16) % 28232);
 	c->dport = o->port ? o->port : o->method->default_port;
+	/* UDP Paris: a keyed destination port within traceroute's range. */
+	if (o->port == 0 && !o->classic && o->method->proto == IPPROTO_UDP)
+		c->dport = (uint16_t)(c->dport + (key >> 40) % 90);
 	c->echo_id = (uint16_t)(key >> 32);
 	c->echo_csum = (uint16_t)(key >> 48) | 1;
 }

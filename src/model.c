@@ -51,33 +51,23 @@ reply_kind_name(enum reply_kind k)
 	}
 }
 
-/* RFC 792 and RFC 1812 unreachable codes, as traceroute marks them. */
+static const char *const rw_names[RW_NFIELDS][2] = {
+	{ "IP ID", "ip_id" },
+	{ "checksum", "checksum" },
+	{ "length", "length" },
+	{ "transport bytes", "transport" },
+};
+
 const char *
-unreach_annotation(uint8_t code, char *buf, size_t buflen)
+rw_name(int i)
 {
-	switch (code) {
-	case 0: case 6: case 8: case 11:
-		return "!N";	/* net, net unknown, isolated, net for TOS */
-	case 1: case 7: case 12:
-		return "!H";	/* host, host unknown, host for TOS */
-	case 2:
-		return "!P";	/* protocol */
-	case 3:
-		return "";	/* port: the destination answered */
-	case 4:
-		return "!F";	/* fragmentation needed */
-	case 5:
-		return "!S";	/* source route failed */
-	case 9: case 10: case 13:
-		return "!X";	/* administratively prohibited */
-	case 14:
-		return "!V";	/* host precedence violation */
-	case 15:
-		return "!C";	/* precedence cutoff */
-	default:
-		snprintf(buf, buflen, "!<%u>", code);
-		return buf;
-	}
+	return i >= 0 && i < RW_NFIELDS ? rw_names[i][0] : "?";
+}
+
+const char *
+rw_key(int i)
+{
+	return i >= 0 && i < RW_NFIELDS ? rw_names[i][1] : "?";
 }
 
 int

@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "diagram.h"
 #include "lh.h"
+#include "proto.h"
 #include "output.h"
 
 /* v as exactly width decimal digits (v < 10^width). */
@@ -82,7 +83,7 @@ static const char *
 reply_mark(const struct probe *p, char *buf, size_t buflen)
 {
 	if (p->rkind == RK_UNREACH)
-		return unreach_annotation(p->rcode, buf, buflen);
+		return icmp_unreach_mark(p->rcode, buf, buflen);
 	if (p->rkind == RK_PARAM_PROBLEM)
 		return "!Q";
 	if (p->rkind == RK_SOURCE_QUENCH)

@@ -8,6 +8,27 @@ static const struct probe_method *const methods[] = {
 	&probe_udp, &probe_icmp, &probe_tcp, &probe_tcp_ack,
 };
 
+/* The module that reads each protocol's packets (tcp reads tcp-ack's too). */
+const struct probe_method *
+probe_by_proto(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP:	return &probe_udp;
+	case IPPROTO_ICMP:	return &probe_icmp;
+	case IPPROTO_TCP:	return &probe_tcp;
+	default:		return NULL;
+	}
+}
+
+int
+probe_has_magic(struct cursor c)
+{
+	uint8_t m[PROBE_MAGIC_LEN];
+
+	return cur_skip(&c, 8) == 0 && cur_bytes(&c, m, sizeof(m)) == 0 &&
+	    memcmp(m, PROBE_MAGIC, sizeof(m)) == 0;
+}
+
 const struct probe_method *
 probe_find(const char *name)
 {

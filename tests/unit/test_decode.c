@@ -23,6 +23,7 @@
 #include <pcap/dlt.h>
 
 #include "decode.h"
+#include "probe.h"
 
 #define ME	"192.0.2.10"
 #define R1	"198.51.100.1"
@@ -915,14 +916,19 @@ test_linktype_ok(void **state)
 		assert_false(decode_linktype_ok(no[i]));
 }
 
+/* What each module says of a quote's first 8 bytes (probe.h). */
 static void
 test_csum_offset(void **state)
 {
 	(void)state;
-	assert_int_equal(l4_csum_offset(17), 6);
-	assert_int_equal(l4_csum_offset(1), 2);
-	assert_int_equal(l4_csum_offset(6), -1);
-	assert_int_equal(l4_csum_offset(47), -1);
+	assert_int_equal(probe_by_proto(17)->csum_off, 6);
+	assert_int_equal(probe_by_proto(17)->ident_mask, 0x0f);	/* ports */
+	assert_int_equal(probe_by_proto(1)->csum_off, 2);
+	assert_int_equal(probe_by_proto(1)->ident_mask, 0xf1);	/* type, id, seq */
+	assert_int_equal(probe_by_proto(1)->key_off, 4);
+	assert_int_equal(probe_by_proto(6)->csum_off, -1);
+	assert_int_equal(probe_by_proto(6)->ident_mask, 0xff);	/* ports, seq */
+	assert_null(probe_by_proto(47));
 }
 
 /* One named cmocka test per table row, then the whole-table tests. */

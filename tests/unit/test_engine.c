@@ -1204,6 +1204,11 @@ test_growth(void **state)
 }
 
 /* Live mode's strict matching refuses what a NAT rewrote. */
+/*
+ * Live (strict): the identifying fields decide, rewritten corroborating
+ * fields are recorded; a quote of our flow that fits no probe's identity
+ * is rejected and counted.
+ */
 static void
 test_strict_rejects_rewritten_quote(void **state)
 {
@@ -1215,13 +1220,21 @@ test_strict_rejects_rewritten_quote(void **state)
 	start(f);
 	three_probes(f, pr, 33434);
 	time_exceeded(f, T0 + 10 * MS, R1, &pr[0]);
+	/* IP ID and checksum rewritten on the way: the ports still fit */
 	pb_icmp_err(&r, ipf(R2, ME, 250, 1), 11, 0, 0, &pr[1], 28, 1);
 	pb_set16(&r, PB_Q_IPID, 0xbeef);
+	pb_set16(&r, PB_Q_UDPCK, 0x1234);
 	feed(f, T0 + 11 * MS, &r);
+	/* a destination port no probe had: a forgery, rejected */
+	pb_icmp_err(&r, ipf(R2, ME, 250, 1), 11, 0, 0, &pr[2], 28, 1);
+	pb_set16(&r, PB_Q_L4 + 2, 33999);
+	feed(f, T0 + 12 * MS, &r);
 	finish(f);
 	t = only_trace(f);
-	assert_int_equal(hop_probe(t, 1, 0)->rkind, RK_NONE);
-	assert_int_equal(t->nat_matched, 0);
+	assert_int_equal(hop_probe(t, 1, 0)->rkind, RK_TIME_EXCEEDED);
+	assert_int_equal(hop_probe(t, 1, 0)->rw, RW_IPID | RW_CSUM);
+	assert_int_equal(hop_probe(t, 2, 0)->rkind, RK_NONE);
+	assert_int_equal(t->nat_matched, 1);
 	assert_int_equal(engine_stats(f->e)->rejected, 1);
 }
 

@@ -124,9 +124,17 @@ test_udp_paris(void **state)
 	for (i = 0; i < g.n; i++) {
 		assert_int_equal(g.p[i].kind, PKT_UDP);
 		assert_int_equal(l4_csum(&g, i), 0);
-		/* Constant 5-tuple; the checksum carries the identity. */
+		/*
+		 * Constant 5-tuple, both ports keyed (the destination port
+		 * within traceroute's range); the UDP length says the TTL; the
+		 * checksum corroborates.
+		 */
 		assert_int_equal(g.p[i].l4.sport, g.p[0].l4.sport);
-		assert_int_equal(g.p[i].l4.dport, 33434);
+		assert_in_range(g.p[i].l4.sport, 32768, 60999);
+		assert_int_equal(g.p[i].l4.dport, g.p[0].l4.dport);
+		assert_in_range(g.p[i].l4.dport, 33434, 33523);
+		assert_int_equal(g.p[i].l4.ulen % 64, g.p[i].ip.ttl);
+		assert_in_range(g.p[i].l4.ulen, 8 + 32, 8 + 32 + 63);
 		for (j = 0; j < i; j++)
 			if (g.p[i].l4.csum == g.p[j].l4.csum)
 				assert_int_not_equal(g.p[i].ip.id, g.p[j].ip.id);
@@ -164,6 +172,8 @@ test_icmp_paris(void **state)
 		/* Load balancers hash type, code, checksum: all constant. */
 		assert_int_equal(g.p[i].l4.csum, g.p[0].l4.csum);
 		assert_int_equal(g.p[i].l4.echo_id, g.p[0].l4.echo_id);
+		/* the sequence: the TTL, then a keyed byte */
+		assert_int_equal(g.p[i].l4.echo_seq >> 8, g.p[i].ip.ttl);
 		for (j = 0; j < i; j++)
 			assert_int_not_equal(g.p[i].l4.echo_seq,
 			    g.p[j].l4.echo_seq);
@@ -201,6 +211,7 @@ test_tcp(void **state)
 		assert_int_equal(g.p[i].l4.flags, 0x02);	/* SYN */
 		assert_int_equal(g.p[i].l4.dport, 80);
 		assert_int_equal(g.p[i].l4.sport, g.p[0].l4.sport);
+		assert_int_equal(g.p[i].l4.seq >> 24, g.p[i].ip.ttl);
 		for (j = 0; j < i; j++)
 			assert_int_not_equal(g.p[i].l4.seq, g.p[j].l4.seq);
 	}
@@ -218,6 +229,9 @@ test_tcp_ack_classic(void **state)
 		assert_int_equal(l4_csum(&g, i), 0);
 		assert_int_equal(g.p[i].l4.flags, 0x10);	/* ACK */
 		assert_int_equal(g.p[i].l4.sport, g.p[0].l4.sport + i);
+		/* sequence and acknowledgement both keyed */
+		assert_int_equal(g.p[i].l4.seq >> 24, g.p[i].ip.ttl);
+		assert_int_not_equal(g.p[i].l4.ack, 0);
 	}
 }
 
