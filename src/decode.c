@@ -556,10 +556,13 @@ decode_chdlc(struct cursor *c, struct pkt *p)
 
 /*
  * PPP (RFC 1661), with or without the RFC 1662 address and control bytes
- * ff 03.  On DLT_PPP_SERIAL the frame may instead be Cisco HDLC.
+ * ff 03.  A frame may instead be Cisco HDLC, as NetBSD's DLT_PPP_SERIAL
+ * gives on such lines: its address bytes 0x0f and 0x8f cannot start a PPP
+ * frame (as a compressed protocol they would be reserved numbers), so
+ * they are told apart on either PPP link type, as Wireshark does.
  */
 static enum decode_status
-decode_ppp(struct cursor *c, int cisco_ok, struct pkt *p)
+decode_ppp(struct cursor *c, struct pkt *p)
 {
 	enum decode_status st;
 	uint16_t proto;
@@ -567,7 +570,7 @@ decode_ppp(struct cursor *c, int cisco_ok, struct pkt *p)
 
 	if (cur_peek_u8(c, 0, &b) != 0)
 		return DEC_TRUNCATED;
-	if (cisco_ok && (b == CHDLC_UNICAST || b == CHDLC_BCAST))
+	if (b == CHDLC_UNICAST || b == CHDLC_BCAST)
 		return decode_chdlc(c, p);
 	if (b == PPP_ADDRESS) {
 		if (cur_skip(c, 1) != 0 || cur_u8(c, &b) != 0)
@@ -718,9 +721,8 @@ decode_frame(int linktype, const uint8_t *data, size_t caplen, struct pkt *p)
 			return DEC_NOT_IP;
 		return decode_ip(c.pos, cur_left(&c), p);
 	case DLT_PPP:
-		return decode_ppp(&c, 0, p);
 	case DLT_PPP_SERIAL:
-		return decode_ppp(&c, 1, p);
+		return decode_ppp(&c, p);
 	case DLT_PPP_ETHER:
 		/* NetBSD pppoe(4): the PPPoE header without Ethernet. */
 		return decode_encap(&c, SP_ETHER, ETHERTYPE_PPPOE, p);

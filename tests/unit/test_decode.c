@@ -238,6 +238,8 @@ static const struct dcase link_cases[] = {
 	{ .name = "ppp serial carrying cisco hdlc broadcast, mpls", .linktype = DLT_PPP_SERIAL, .hex =
 	  "8f 00 88 47 05 dc 51 01 " IP_TE_MIN, X_TE_MIN,
 	  .nlmpls = 1, .lmpls = { { 24005, 0, 1, 1 } } },
+	{ .name = "dlt_ppp carrying cisco hdlc", .linktype = DLT_PPP, .hex =
+	  "0f 00 08 00 " IP_TE_MIN, X_TE_MIN },
 	{ .name = "cisco hdlc", .linktype = DLT_C_HDLC, .hex =
 	  "0f 00 08 00 " IP_TE_MIN, X_TE_MIN },
 	{ .name = "cisco hdlc mpls two labels", .linktype = DLT_C_HDLC, .hex =
@@ -421,8 +423,6 @@ static const struct dcase link_cases[] = {
 	  "ff 03 c0 21 09 01 00 08 12 34 56 78 ", .st = DEC_NOT_IP },
 	{ .name = "ppp address without control 03", .linktype = DLT_PPP, .hex =
 	  "ff 13 00 21 " IP_TE_MIN, .st = DEC_BAD },
-	{ .name = "ppp cisco hdlc address is not cisco hdlc on dlt_ppp", .linktype = DLT_PPP, .hex =
-	  "0f 00 08 00 " IP_TE_MIN, .st = DEC_NOT_IP },
 	{ .name = "ppp mpls then ipv6", .linktype = DLT_PPP, .hex =
 	  "ff 03 02 81 00 00 21 40 "
 	  "60 00 00 00 00 08 3a 40 20 01 0d b8 00 00 00 00 00 00 00 00 "
