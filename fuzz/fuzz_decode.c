@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Keep in step with LINKTYPES in fuzz/corpus/make-seeds.py. */
 static const int linktypes[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, 101, DLT_IPV4,
-	DLT_NULL, DLT_LOOP, DLT_PPP, DLT_PPP_SERIAL, 147,
+	DLT_NULL, DLT_LOOP, DLT_PPP, DLT_PPP_SERIAL, 147, DLT_PPP_ETHER,
+	DLT_C_HDLC, DLT_HDLC, DLT_PFLOG, DLT_NFLOG,
 };
 #define NLINKTYPES	(sizeof(linktypes) / sizeof(linktypes[0]))
 

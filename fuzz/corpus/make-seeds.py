@@ -32,13 +32,16 @@ TABLES = os.path.join(ROOT, "tests", "unit", "test_decode.c")
 # linktypes[] in fuzz/fuzz_decode.c.
 LINKTYPES = ["DLT_EN10MB", "DLT_LINUX_SLL", "DLT_LINUX_SLL2", "DLT_RAW",
              "LINKTYPE_RAW_101", "DLT_IPV4", "DLT_NULL", "DLT_LOOP",
-             "DLT_PPP", "DLT_PPP_SERIAL", "DLT_UNKNOWN_147"]
+             "DLT_PPP", "DLT_PPP_SERIAL", "DLT_UNKNOWN_147", "DLT_PPP_ETHER",
+             "DLT_C_HDLC", "DLT_HDLC", "DLT_PFLOG", "DLT_NFLOG"]
 
 # The LINKTYPE_ value a pcap file header carries for each.
 FILE_LINKTYPE = {"DLT_EN10MB": 1, "DLT_LINUX_SLL": 113, "DLT_LINUX_SLL2": 276,
                  "DLT_RAW": 101, "LINKTYPE_RAW_101": 101, "DLT_IPV4": 228,
                  "DLT_NULL": 0, "DLT_LOOP": 108, "DLT_PPP": 9,
-                 "DLT_PPP_SERIAL": 50, "DLT_UNKNOWN_147": 147}
+                 "DLT_PPP_SERIAL": 50, "DLT_UNKNOWN_147": 147,
+                 "DLT_PPP_ETHER": 51, "DLT_C_HDLC": 104, "DLT_HDLC": 112,
+                 "DLT_PFLOG": 117, "DLT_NFLOG": 239}
 
 SMALL_CAPTURE = 16384		# bytes; larger captures slow the fuzzer down
 

@@ -17,6 +17,11 @@ import sys
 LINKTYPE_ETHERNET = 1
 LINKTYPE_RAW = 101
 LINKTYPE_LINUX_SLL = 113
+LINKTYPE_PPP = 9
+LINKTYPE_PPP_ETHER = 51
+LINKTYPE_C_HDLC = 104
+LINKTYPE_PFLOG = 117
+LINKTYPE_NFLOG = 239
 
 TS = 1700000000  # every record's second; the microsecond field counts up
 
@@ -155,6 +160,27 @@ def sll(payload, proto=0x0800):
     return struct.pack("!HHH8sH", 0, 1, 6, ETH_SRC + b"\0\0", proto) + payload
 
 
+def pppoe(ppp, length=None):
+    """PPPoE session header (RFC 2516); length defaults to the true one."""
+    n = len(ppp) if length is None else length
+    return struct.pack("!BBHH", 0x11, 0, 0x2A17, n) + ppp
+
+
+def pflog(payload, hdrlen=61, af=2):
+    """pf log header whose length byte says hdrlen, padded to 64 bytes."""
+    return bytes([hdrlen, af]) + b"\0" * 62 + payload
+
+
+def nflog_tlv(ttype, value, length=None):
+    """NFLOG TLV, length and type little-endian (the capturing host's)."""
+    n = 4 + len(value) if length is None else length
+    b = struct.pack("<HH", n, ttype) + value
+    return b + b"\0" * (-len(b) % 4)
+
+
+NFLOG_HDR = struct.pack("!BBH", 2, 0, 5)
+
+
 # ---------------------------------------------------------------- corpus
 
 
@@ -275,6 +301,71 @@ def corpus():
     labels = b"".join(mpls_entry(17000 + i, ttl=64) for i in range(10))
     c.append(("eth-mpls-no-bos.pcap",
               pcap(LINKTYPE_ETHERNET, [eth(labels, ethertype=0x8847)]), 0))
+
+    # -- encapsulations whose headers lie (each file ends with a good
+    #    frame of its link type, which must still be read)
+    tags9 = [(0x88A8, 1)] + [(0x8100, 2 + i) for i in range(8)]
+    c.append(("eth-vlan9.pcap",
+              pcap(LINKTYPE_ETHERNET, [eth(te, tags=tags9), eth(te)]), 0))
+    mp = b"\x02\x81" + mpls_entry(24005, bos=True) + te
+    deep = [(0x88A8, 1)] + [(0x8100, 2 + i) for i in range(6)]
+    c.append(("eth-vlan7-pppoe-mpls.pcap",
+              pcap(LINKTYPE_ETHERNET, [eth(pppoe(mp), 0x8864, deep),
+                                       eth(pppoe(mp), 0x8864)]), 0))
+    c.append(("pppoe-len-beyond-frame-eth.pcap",
+              pcap(LINKTYPE_ETHERNET,
+                   [eth(pppoe(b"\x00\x21" + te, 0xFFFF), 0x8864)]), 0))
+    c.append(("pppoe-len1-eth.pcap",
+              pcap(LINKTYPE_ETHERNET,
+                   [eth(pppoe(b"\x00\x21" + te, 1), 0x8864),
+                    eth(pppoe(b"\x00\x21" + te), 0x8864)]), 0))
+    c.append(("pppoe-len-cuts-ip-eth.pcap",
+              pcap(LINKTYPE_ETHERNET,
+                   [eth(pppoe(b"\x00\x21" + te, 12), 0x8864)]), 0))
+    c.append(("ppp-ether-discovery.pcap",
+              pcap(LINKTYPE_PPP_ETHER,
+                   [struct.pack("!BBHH", 0x11, 0x09, 0, 0xFFFF),
+                    pppoe(b"\x00\x21" + te)]), 0))
+    nobos20 = b"".join(mpls_entry(24000 + i, ttl=9) for i in range(20))
+    c.append(("ppp-mpls-no-bos.pcap",
+              pcap(LINKTYPE_PPP, [b"\xff\x03\x02\x81" + nobos20,
+                                  b"\xff\x03\x02\x81" + mpls_entry(24005, bos=True) + te]),
+              0))
+    c.append(("ppp-address-no-control.pcap",
+              pcap(LINKTYPE_PPP, [b"\xff\xff\x00\x21" + te,
+                                  b"\xff\x03\x00\x21" + te]), 0))
+    c.append(("chdlc-bad-address.pcap",
+              pcap(LINKTYPE_C_HDLC, [b"\x42\x00\x08\x00" + te,
+                                     b"\x0f\x00\x08\x00" + te]), 0))
+    c.append(("pflog-hdrlen-huge.pcap",
+              pcap(LINKTYPE_PFLOG, [pflog(te, hdrlen=255), pflog(te)]), 0))
+    c.append(("pflog-hdrlen-zero.pcap",
+              pcap(LINKTYPE_PFLOG, [pflog(te, hdrlen=0), pflog(te)]), 0))
+    c.append(("pflog-hdrlen-beyond-frame.pcap",
+              pcap(LINKTYPE_PFLOG, [bytes([100, 2]) + b"\0" * 30,
+                                    pflog(te)]), 0))
+    c.append(("nflog-tlv-len0.pcap",
+              pcap(LINKTYPE_NFLOG,
+                   [NFLOG_HDR + nflog_tlv(1, b"\0" * 4, length=0) +
+                    nflog_tlv(9, te),
+                    NFLOG_HDR + nflog_tlv(9, te)]), 0))
+    c.append(("nflog-tlv-len-huge.pcap",
+              pcap(LINKTYPE_NFLOG,
+                   [NFLOG_HDR + nflog_tlv(10, b"trace\0", length=0xFFFF) +
+                    nflog_tlv(9, te),
+                    NFLOG_HDR + nflog_tlv(9, te)]), 0))
+    c.append(("nflog-payload-len-huge.pcap",
+              pcap(LINKTYPE_NFLOG,
+                   [NFLOG_HDR + nflog_tlv(9, te, length=0xFFFF)]), 0))
+    c.append(("nflog-no-payload.pcap",
+              pcap(LINKTYPE_NFLOG,
+                   [NFLOG_HDR + nflog_tlv(1, b"\x08\x00\x03\x00"),
+                    NFLOG_HDR + nflog_tlv(9, te)]), 0))
+    # 16,000 empty TLVs before the payload: a long walk, bounded by the frame.
+    c.append(("nflog-many-tlvs.pcap",
+              pcap(LINKTYPE_NFLOG,
+                   [NFLOG_HDR + nflog_tlv(15, b"") * 16000 +
+                    nflog_tlv(9, te)], snaplen=262144), 0))
     return c
 
 

@@ -5,8 +5,9 @@ make-synth.py: write lasthop's synthetic captures, captures/synth-*.
 Each capture is a short traceroute (4-6 hops) from 100.64.0.2 to a North
 Korean host (175.45.176.71) through China Unicom routers (219.158.x.x),
 built packet by packet for a case that the peer lab cannot easily give:
-link types, MPLS, NAT, short snap lengths, fragments, duplicates, late and
-unmatched replies, interleaved traces with noise, Windows tracert, pcapng
+link types and encapsulations (PPP, PPPoE, Cisco HDLC, pflog, nflog,
+VLANs, MPLS on any of them), MPLS extensions, NAT, short snap lengths,
+fragments, duplicates, late and unmatched replies, interleaved traces with noise, Windows tracert, pcapng
 with mixed link types, unreachable/loop/silent paths, TCP ACK probes.
 
 Every packet is real: valid IPv4 header checksums, valid UDP/TCP/ICMP
@@ -48,6 +49,10 @@ MAC_BCAST = b'\xff' * 6
 LATE_NS = 5 * S				# lasthop's default --late
 
 LT_NULL, LT_EN10MB, LT_PPP, LT_RAW, LT_SLL, LT_SLL2 = 0, 1, 9, 101, 113, 276
+LT_PPP_HDLC, LT_PPP_ETHER, LT_C_HDLC, LT_LOOP = 50, 51, 104, 108
+LT_PFLOG, LT_NFLOG = 117, 239
+
+PPPOE_SESSION = 0x2a17
 
 
 # ---------------------------------------------------------------- helpers
@@ -194,6 +199,50 @@ def icmp_ext_mpls(labels, ifinfo=None):
 
 # ---------------------------------------------------------------- link layers
 
+def src_of(ip):
+    return '.'.join(str(b) for b in ip[12:16])
+
+
+def pppoe(ppp):
+    """A PPPoE session header (RFC 2516) before a PPP protocol + packet."""
+    return struct.pack('!BBHH', 0x11, 0, PPPOE_SESSION, len(ppp)) + ppp
+
+
+def pflog_hdr(d):
+    """OpenBSD pf's 100-byte log header: pass, in or out on em0."""
+    h = struct.pack('!BBBB', 100, 2, 0, 0) + b'em0'.ljust(16, b'\0') + \
+        bytes(16) + struct.pack('!IIIIII', 7 if d == 'in' else 4,
+                                0xffffffff, 0xffffffff, 0xffffffff,
+                                0xffffffff, 0xffffffff) + \
+        bytes([1 if d == 'in' else 2, 0, 2, 0]) + bytes(32 + 4)
+    assert len(h) == 100
+    return h
+
+
+def nflog_tlv(ttype, value):
+    """A netlink attribute as NFLOG carries it: length and type in the
+    capturing host's byte order (little-endian here), padded to 4."""
+    return pad4(struct.pack('<HH', 4 + len(value), ttype) + value)
+
+
+def nflog_frame(ip, d):
+    """iptables -j NFLOG --nflog-group 5 --nflog-prefix lasthop."""
+    hook, ifattr = (3, 5) if d == 'out' else (1, 4)	# LOCAL_OUT / IN
+    return struct.pack('!BBH', 2, 0, 5) + \
+        nflog_tlv(1, struct.pack('!HBB', 0x0800, hook, 0)) + \
+        nflog_tlv(ifattr, struct.pack('!I', 2)) + \
+        nflog_tlv(10, b'lasthop\0') + nflog_tlv(9, ip)
+
+
+# Replies that arrive with a label on the links that carry MPLS: which
+# router's replies, with which label (0 is IPv4 explicit null).
+PPP_IN_LABELS = {'219.158.3.1': 0, '219.158.96.2': 0}
+CHDLC_IN_LABELS = {'219.158.3.1': 16, '219.158.96.2': 16,
+                   '219.158.97.2': 24001}
+QINQ_IN_LABELS = {'219.158.3.1': 299776, '219.158.96.2': 299792,
+                  '219.158.97.2': 299808}
+
+
 class Link:
     """How a capture frames an IP packet, per direction ('out' = sent by the
     vantage, 'in' = received)."""
@@ -203,7 +252,13 @@ class Link:
         self.linktype = {
             'eth': LT_EN10MB, 'vlan': LT_EN10MB, 'qinq': LT_EN10MB,
             'mpls': LT_EN10MB, 'sll': LT_SLL, 'sll2': LT_SLL2,
-            'raw': LT_RAW, 'null': LT_NULL, 'ppp': LT_PPP}[kind]
+            'raw': LT_RAW, 'null': LT_NULL, 'ppp': LT_PPP,
+            'ppp-mpls-bsd': LT_PPP, 'pppoe-vlan': LT_EN10MB,
+            'ppp-ether': LT_PPP_ETHER, 'chdlc-mpls': LT_C_HDLC,
+            'ppp-hdlc': LT_PPP_HDLC, 'ppp-hdlc-cisco': LT_PPP_HDLC,
+            'loop': LT_LOOP, 'null-be': LT_NULL, 'sll-mpls': LT_SLL,
+            'qinq-mpls-in': LT_EN10MB, 'pflog': LT_PFLOG,
+            'nflog': LT_NFLOG}[kind]
 
     def frame(self, ip, d, ethertype=0x0800, dst_mac=None):
         k = self.kind
@@ -214,13 +269,47 @@ class Link:
             return ip
         if k == 'null':
             return struct.pack('<I', 2) + ip	# AF_INET, little-endian host
+        if k in ('null-be', 'loop'):		# big-endian host; OpenBSD loop
+            return struct.pack('!I', 2) + ip
         if k == 'ppp':
             return b'\xff\x03\x00\x21' + ip
-        if k == 'sll':
+        if k == 'ppp-mpls-bsd':
+            # the vantage pushes a label on every probe (RFC 3032 section
+            # 4: PPP protocol 0x0281); some replies arrive labelled
+            if d == 'out':
+                return b'\xff\x03\x02\x81' + \
+                    mpls_entry(24005, 0, 1, ip[8]) + ip
+            lab = PPP_IN_LABELS.get(src_of(ip))
+            if lab is None:
+                return b'\xff\x03\x00\x21' + ip
+            return b'\xff\x03\x02\x81' + mpls_entry(lab, 0, 1, ip[8]) + ip
+        if k == 'ppp-hdlc':		# RFC 1662 framing
+            return b'\xff\x03\x00\x21' + ip
+        if k == 'ppp-hdlc-cisco':
+            return b'\x0f\x00\x08\x00' + ip
+        if k == 'chdlc-mpls':
+            lab = CHDLC_IN_LABELS.get(src_of(ip)) if d == 'in' else None
+            if lab is None:
+                return b'\x0f\x00\x08\x00' + ip
+            return b'\x0f\x00\x88\x47' + mpls_entry(lab, 0, 1, ip[8]) + ip
+        if k == 'ppp-ether':
+            return pppoe(b'\x00\x21' + ip)
+        if k == 'pflog':
+            return pflog_hdr(d) + ip
+        if k == 'nflog':
+            return nflog_frame(ip, d)
+        if k in ('sll', 'sll-mpls'):
             ptype = 4 if d == 'out' else 0
             addr = (src_mac if d == 'out' else MAC_GW) + b'\0\0'
+            body = ip
+            if k == 'sll-mpls' and ethertype == 0x0800:
+                if d == 'out':		# two labels: transport + service
+                    ethertype, body = 0x8847, mpls_entry(17001, 0, 0, ip[8]) + \
+                        mpls_entry(3017, 0, 1, ip[8]) + ip
+                elif src_of(ip) != GATEWAY:	# the gateway's own: plain
+                    ethertype, body = 0x8847, mpls_entry(18004, 0, 1, ip[8]) + ip
             return struct.pack('!HHH', ptype, 1, 6) + addr + \
-                struct.pack('!H', ethertype) + ip
+                struct.pack('!H', ethertype) + body
         if k == 'sll2':
             ptype = 4 if d == 'out' else 0
             addr = (src_mac if d == 'out' else MAC_GW) + b'\0\0'
@@ -231,8 +320,10 @@ class Link:
             tags = b''
         elif k == 'vlan':
             tags = struct.pack('!HH', 0x8100, 100)	# 802.1Q, VID 100
-        elif k == 'qinq':
+        elif k in ('qinq', 'qinq-mpls-in'):
             tags = struct.pack('!HHHH', 0x88a8, 300, 0x8100, 42)
+        elif k == 'pppoe-vlan':
+            tags = struct.pack('!HH', 0x8100, 7)	# the ISP's VLAN 7
         elif k == 'mpls':
             tags = b''
         f = dmac + src_mac + tags
@@ -244,6 +335,12 @@ class Link:
             else:
                 f += struct.pack('!H', 0x8847) + mpls_entry(18004, 0, 1, ttl)
             f += ip
+        elif k == 'qinq-mpls-in' and d == 'in' and ethertype == 0x0800 and \
+                src_of(ip) in QINQ_IN_LABELS:
+            f += struct.pack('!H', 0x8847) + \
+                mpls_entry(QINQ_IN_LABELS[src_of(ip)], 0, 1, ip[8]) + ip
+        elif k == 'pppoe-vlan' and ethertype == 0x0800:
+            f += struct.pack('!H', 0x8864) + pppoe(b'\x00\x21' + ip)
         else:
             f += struct.pack('!H', ethertype) + ip
         return f + b'\0' * max(0, 60 - len(f))		# minimum frame, no FCS
@@ -1186,6 +1283,148 @@ def case_tcp_ack(name):
     return cap
 
 
+def case_ppp_mpls_bsd(name):
+    """BSD traceroute (one source port, dport rising from 33435) over PPP;
+    the vantage pushes an MPLS label on every probe (PPP protocol 0x0281),
+    and China Unicom's first two routers answer with an explicit-null
+    label, the others plain (0x0021)."""
+    cap = Capture(name, 'ppp-mpls-bsd')
+    tr = Tracer(cap, 'udp-bsd', seed=44)
+    run(tr, CU, Hop(NK_DST, 60.214, 60, quote='rfc1812'), 30 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_pppoe_vlan(name):
+    """Linux traceroute -I on a DSL line: PPPoE session in VLAN 7 on
+    Ethernet (the ISP's tagged PPPoE), LCP echoes between the probes."""
+    cap = Capture(name, 'pppoe-vlan')
+    tr = Tracer(cap, 'icmp', seed=45)
+    run(tr, CU, CU_DST, 50 * MS)
+    tr.stop = 'completed'
+    for i, t in enumerate((20 * MS, 700 * MS)):
+        lcp = bytes([9 + i % 2, 1 + i, 0, 8]) + struct.pack('!I', 0x5e11a3c2)
+        tags = struct.pack('!HH', 0x8100, 7)
+        fr = MAC_GW + MAC_VP + tags + b'\x88\x64' + pppoe(b'\xc0\x21' + lcp)
+        cap.add_frame(t, fr + bytes(max(0, 60 - len(fr))), note='not_ipv4')
+    # a PPPoE discovery frame (PADT from an old session) is not IPv4 either
+    padt = struct.pack('!BBHH', 0x11, 0xa7, 0x1f00, 0)
+    cap.add_frame(10 * MS, MAC_GW + MAC_VP + b'\x88\x63' + padt + bytes(40),
+                  note='not_ipv4')
+    return cap
+
+
+def case_ppp_ether(name):
+    """NetBSD traceroute on pppoe0 (DLT_PPP_ETHER: the PPPoE header, no
+    Ethernet)."""
+    cap = Capture(name, 'ppp-ether')
+    tr = Tracer(cap, 'udp-bsd', seed=46)
+    run(tr, CU, CU_DST, 40 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_chdlc_mpls(name):
+    """Linux traceroute on a Cisco HDLC serial line (DLT_C_HDLC): probes
+    plain, China Unicom's routers answer through an LSP whose last label
+    is not popped (labels 16, 16, 24001); SLARP keepalives in between."""
+    cap = Capture(name, 'chdlc-mpls')
+    tr = Tracer(cap, 'udp', seed=47)
+    run(tr, CU, CU_DST, 40 * MS)
+    tr.stop = 'completed'
+    for i, t in enumerate((15 * MS, 515 * MS)):
+        slarp = struct.pack('!IIIH', 2, 0x1000 + i, 0x0fff + i, 0xffff)
+        cap.add_frame(t, b'\x8f\x00\x80\x35' + slarp, note='not_ipv4')
+    return cap
+
+
+def case_ppp_hdlc(name):
+    """tcptraceroute on a PPP serial line captured as PPP in HDLC-like
+    framing (LINKTYPE_PPP_HDLC 50, ff 03 00 21); LCP echoes between."""
+    cap = Capture(name, 'ppp-hdlc')
+    tr = Tracer(cap, 'tcptraceroute', seed=48)
+    run(tr, CU, Hop(NK_DST, 62.411, 59), 60 * MS)
+    tr.stop = 'completed'
+    for i, (t, d) in enumerate(((25 * MS, 'out'), (25 * MS + 9 * MS, 'in'))):
+        lcp = bytes([9 + i, 3, 0, 8]) + struct.pack('!I', 0x2bd1 + i)
+        cap.add_frame(t, b'\xff\x03\xc0\x21' + lcp, note='not_ipv4')
+    return cap
+
+
+def case_ppp_hdlc_cisco(name):
+    """The same link type (LINKTYPE_PPP_HDLC 50) on a line that runs Cisco
+    HDLC, as NetBSD's DLT_PPP_SERIAL can give: scamper-style ICMP Paris
+    probes in 0f 00 08 00 frames, SLARP keepalives (8f 00 80 35)."""
+    cap = Capture(name, 'ppp-hdlc-cisco')
+    tr = Tracer(cap, 'icmp-paris', seed=49)
+    run(tr, CU, CU_DST, 30 * MS, nq=2)
+    tr.stop = 'completed'
+    slarp = struct.pack('!IIIH', 2, 0x2000, 0x1fff, 0xffff)
+    cap.add_frame(12 * MS, b'\x8f\x00\x80\x35' + slarp, note='not_ipv4')
+    return cap
+
+
+def case_linktype_loop(name):
+    """OpenBSD traceroute on a tunnel captured as DLT_LOOP (the address
+    family in network byte order)."""
+    cap = Capture(name, 'loop')
+    tr = Tracer(cap, 'udp-bsd', seed=50)
+    run(tr, CU, CU_DST, 45 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_null_be(name):
+    """DLT_NULL written by a big-endian host (AF_INET as 00 00 00 02)."""
+    cap = Capture(name, 'null-be')
+    tr = Tracer(cap, 'udp-bsd', seed=51)
+    run(tr, CU[:4], Hop(NK_DST, 59.102, 60, quote='rfc1812'), 50 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_sll_mpls(name):
+    """traceroute -I captured with -i any (Linux cooked v1) on a host that
+    pushes two labels on what it sends; replies arrive with one label,
+    except the gateway's own."""
+    cap = Capture(name, 'sll-mpls')
+    tr = Tracer(cap, 'icmp', seed=52)
+    run(tr, CU, CU_DST, 70 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_qinq_mpls_replies(name):
+    """Linux traceroute on Ethernet QinQ (0x88a8 VID 300 + 0x8100 VID 42):
+    probes plain, China Unicom's routers' answers labelled after the tags
+    (the vantage sits on a carrier's MPLS access ring)."""
+    cap = Capture(name, 'qinq-mpls-in')
+    tr = Tracer(cap, 'udp', seed=53)
+    run(tr, CU, CU_DST, 35 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_pflog(name):
+    """OpenBSD traceroute behind pf, read from pflog0 (DLT_PFLOG, 100-byte
+    OpenBSD headers: pass out / pass in on em0)."""
+    cap = Capture(name, 'pflog')
+    tr = Tracer(cap, 'udp-bsd', seed=54)
+    run(tr, CU, CU_DST, 55 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_nflog(name):
+    """Linux traceroute logged by iptables -j NFLOG (DLT_NFLOG): packet
+    header, interface, prefix and payload TLVs."""
+    cap = Capture(name, 'nflog')
+    tr = Tracer(cap, 'udp', seed=55)
+    run(tr, CU, CU_DST, 65 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
 CASES = [
     ('synth-linktype-sll', case_sll),
     ('synth-linktype-sll2', case_sll2),
@@ -1217,6 +1456,18 @@ CASES = [
     ('synth-loop', case_loop),
     ('synth-silent', case_silent),
     ('synth-tcp-ack-rst', case_tcp_ack),
+    ('synth-ppp-mpls-bsd', case_ppp_mpls_bsd),
+    ('synth-linktype-pppoe-vlan', case_pppoe_vlan),
+    ('synth-linktype-ppp-ether', case_ppp_ether),
+    ('synth-linktype-chdlc-mpls', case_chdlc_mpls),
+    ('synth-linktype-ppp-hdlc', case_ppp_hdlc),
+    ('synth-linktype-ppp-hdlc-cisco', case_ppp_hdlc_cisco),
+    ('synth-linktype-loop', case_linktype_loop),
+    ('synth-linktype-null-be', case_null_be),
+    ('synth-mpls-sll', case_sll_mpls),
+    ('synth-mpls-qinq-replies', case_qinq_mpls_replies),
+    ('synth-linktype-pflog', case_pflog),
+    ('synth-linktype-nflog', case_nflog),
 ]
 
 
