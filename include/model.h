@@ -18,6 +18,7 @@
  * for a silent hop (trace_stop_reason()).
  */
 #define TRACE_WAIT_NS	(5LL * 1000000000)
+#define TRACE_AMB_ADDRS	8		/* senders of ambiguous replies kept */
 #define TRACE_WAIT_RTTS	10		/* a wait is this many slowest RTTs */
 #define TRACE_WAIT_MIN_NS (1000LL * 1000)	/* and at least 1 ms */
 
@@ -69,6 +70,8 @@ enum stop_reason {
 	STOP_HOP_LIMIT,		/* probing stopped at the last TTL, fewer than the
 				   gap limit of silent hops after the last answer */
 	STOP_CAPTURE_ENDED,	/* the capture stopped while the trace ran */
+	STOP_AMBIGUOUS,		/* routers past the last attributed hop answered,
+				   but no probe can be told from their replies */
 };
 
 struct probe {
@@ -96,6 +99,7 @@ struct probe {
 	uint8_t		late;		/* the reply came after the late threshold */
 	uint8_t		nat;		/* matched though rewritten: rw != 0 */
 	uint8_t		rw;		/* RW_* fields the quote shows rewritten */
+	uint8_t		rwseen;		/* RW_* fields the quote holds at all */
 	uint8_t		own;		/* a lasthop probe (payload magic) */
 	uint8_t		nmpls;		/* labels in mpls[] */
 	uint16_t	rsize;		/* IP total length of the reply */
@@ -139,6 +143,9 @@ struct trace {
 	uint64_t	 frag_replies;	/* further replies quoting later fragments */
 	uint64_t	 orphans;	/* replies quoting probes not in the capture */
 	uint64_t	 ambiguous;	/* replies that fitted several probes */
+	uint32_t	 amb_from[TRACE_AMB_ADDRS];	/* who sent them (the first) */
+	uint8_t		 namb_from;
+	uint8_t		 amb_dst;	/* one came from the destination */
 	uint64_t	 dropped;	/* probes past the per-trace limit */
 	uint64_t	 past_dst;	/* probes sent beyond where the path ended */
 
@@ -148,6 +155,23 @@ struct trace {
 const char *method_name(enum method m);
 const char *stop_name(enum stop_reason s);
 const char *reply_kind_name(enum reply_kind k);
+
+/*
+ * What the quotes of a trace show of one corroborating field (RW_*):
+ * kept up to hop `after` (0: no quote kept it), rewritten from hop `from`
+ * on; `mixed` when a quote past `from` kept it again (no single place on
+ * the path explains it).
+ */
+struct rw_summary {
+	uint8_t		field;		/* the bit's index: rw_name(field) */
+	uint8_t		after, from;
+	uint8_t		mixed;
+	uint32_t	quotes;		/* quotes that showed it rewritten */
+};
+
+/* One summary per field some quote showed rewritten; how many. */
+size_t trace_rewrites(const struct trace *t,
+    struct rw_summary out[RW_NFIELDS]);
 
 /* Group sorted probes into hops (fills t->hops); -1 on allocation failure. */
 int trace_build_hops(struct trace *t, char *err, size_t errlen);

@@ -860,6 +860,24 @@ verdict(struct analysis *an, const struct trace *t,
 		    "verdict.%s", v->last_ttl, d1, extra);
 		return;
 	}
+	if (t->stop == STOP_COMPLETED && last_addr != t->dst && t->amb_dst) {
+		/* Its answers came, but none can be told to its probe. */
+		v->outcome = OUT_REACHED;
+		v->where = WH_NONE;
+		v->reason = "reached";
+		sb_init(&b, v->detail, sizeof(v->detail));
+		SB_LIT(&b, "The destination answered, but no probe can be told "
+		    "from its answers (");
+		sb_u(&b, t->ambiguous);
+		SB_LIT(&b, " replies fit several probes: a middlebox rewrote the "
+		    "only fields that tell this tool's probes apart); hop ");
+		sb_u(&b, v->last_ttl);
+		SB_LIT(&b, " ");
+		sb_str(&b, d1);
+		SB_LIT(&b, " is the last hop whose answers can be placed.");
+		sb_str(&b, extra);
+		return;
+	}
 	if (t->stop == STOP_COMPLETED) {
 		v->outcome = OUT_REACHED;
 		v->where = WH_NONE;
@@ -883,7 +901,19 @@ verdict(struct analysis *an, const struct trace *t,
 		v->outcome = OUT_INCOMPLETE;
 		v->where = WH_NONE;
 		sb_init(&b, v->detail, sizeof(v->detail));
-		if (t->stop == STOP_CAPTURE_ENDED) {
+		if (t->stop == STOP_AMBIGUOUS) {
+			v->reason = "ambiguous replies";
+			SB_LIT(&b, "Routers past hop ");
+			sb_u(&b, v->last_ttl);
+			SB_LIT(&b, " ");
+			sb_str(&b, d1);
+			SB_LIT(&b, " answered (");
+			sb_u(&b, t->ambiguous);
+			SB_LIT(&b, " replies), but none can be told to its probe: a "
+			    "middlebox rewrote the only fields that tell this "
+			    "tool's probes apart, so the silent hops are no "
+			    "evidence.");
+		} else if (t->stop == STOP_CAPTURE_ENDED) {
 			v->reason = "capture ended";
 			SB_LIT(&b, "The capture ends before the trace could: hop ");
 			sb_u(&b, v->last_ttl);
@@ -903,8 +933,9 @@ verdict(struct analysis *an, const struct trace *t,
 			SB_LIT(&b, " is the last to answer, and nothing beyond it "
 			    "was probed.");
 		}
-		SB_LIT(&b, " An input that ends early says nothing about where "
-		    "traffic dies.");
+		if (t->stop != STOP_AMBIGUOUS)
+			SB_LIT(&b, " An input that ends early says nothing about "
+			    "where traffic dies.");
 		sb_str(&b, extra);
 		return;
 	}

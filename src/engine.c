@@ -54,6 +54,8 @@ struct session {
 	uint8_t		 promoted, noise, closed, in_lru;
 	uint64_t	 replies, dups, late, nat, orphans, ambiguous, dropped;
 	uint64_t	 fragreps;
+	uint32_t	 amb_from[TRACE_AMB_ADDRS];
+	uint8_t		 namb_from, amb_dst;
 };
 
 struct expiry {
@@ -568,7 +570,7 @@ ts_sub(int64_t a, int64_t b)
 
 static void
 attach(struct engine *e, struct session *s, uint32_t idx,
-    const struct reply *r, uint8_t rw)
+    const struct reply *r, uint8_t rw, uint8_t seen)
 {
 	struct probe *pr = &s->probes[idx];
 	const struct pkt *p = r->p;
@@ -586,6 +588,7 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 	pr->rttl = p->ip.ttl;
 	pr->rsize = p->ip.totlen;
 	pr->rw = rw;
+	pr->rwseen = seen;
 	pr->nat = rw != 0;
 	if (rw != 0)
 		s->nat++;
@@ -665,13 +668,14 @@ same_len(uint16_t quoted, uint16_t sent)
  */
 static void
 corroborate(const struct probe_method *m, const struct probe *pr,
-    const struct reply *r, int *agree, uint8_t *rw)
+    const struct reply *r, int *agree, uint8_t *rw, uint8_t *seen)
 {
 	int i, n = r->t8len < pr->t8len ? r->t8len : pr->t8len;
 	int ck = m->csum_off, other = 0, other_bad = 0, ck_bad = 0;
 
 	*agree = 0;
 	*rw = 0;
+	*seen = RW_IPID | RW_LEN;
 	if (pr->ipid == r->ipid)
 		(*agree)++;
 	else
@@ -693,12 +697,14 @@ corroborate(const struct probe_method *m, const struct probe *pr,
 			other_bad = 1;
 	}
 	if (ck >= 0 && n >= ck + 2) {
+		*seen |= RW_CSUM;
 		if (ck_bad)
 			*rw |= RW_CSUM;
 		else
 			(*agree)++;
 	}
 	if (other) {
+		*seen |= RW_OTHER;
 		if (other_bad)
 			*rw |= RW_OTHER;
 		else
@@ -719,7 +725,7 @@ struct ranking {
 	struct session	*s;		/* the best so far */
 	uint32_t	 idx;
 	int		 agree, nbad, ties, multi_ttl;
-	uint8_t		 rw;
+	uint8_t		 rw, seen;
 };
 
 static void
@@ -727,11 +733,11 @@ rank(struct ranking *k, struct session *s, uint32_t idx)
 {
 	const struct probe *pr = &s->probes[idx], *best;
 	int agree, nbad = 0, i;
-	uint8_t rw;
+	uint8_t rw, seen;
 
 	if (!ident_fits(s->m, pr, k->r))
 		return;
-	corroborate(s->m, pr, k->r, &agree, &rw);
+	corroborate(s->m, pr, k->r, &agree, &rw, &seen);
 	for (i = 0; i < RW_NFIELDS; i++)
 		nbad += rw >> i & 1;
 	if (k->s == NULL || agree > k->agree ||
@@ -741,6 +747,7 @@ rank(struct ranking *k, struct session *s, uint32_t idx)
 		k->agree = agree;
 		k->nbad = nbad;
 		k->rw = rw;
+		k->seen = seen;
 		k->ties = 0;
 		k->multi_ttl = 0;
 		return;
@@ -755,7 +762,25 @@ rank(struct ranking *k, struct session *s, uint32_t idx)
 		k->s = s;
 		k->idx = idx;
 		k->rw = rw;
+		k->seen = seen;
 	}
+}
+
+/* A reply to one of several probes: counted, and who sent it kept. */
+static void
+note_ambiguous(struct engine *e, struct session *s, uint32_t from)
+{
+	uint8_t i;
+
+	s->ambiguous++;
+	e->st.ambiguous++;
+	if (from == s->dst)
+		s->amb_dst = 1;
+	for (i = 0; i < s->namb_from; i++)
+		if (s->amb_from[i] == from)
+			return;
+	if (s->namb_from < TRACE_AMB_ADDRS)
+		s->amb_from[s->namb_from++] = from;
 }
 
 /* Settle a ranking: attach, count as ambiguous, or report no candidate. */
@@ -765,11 +790,10 @@ settle(struct engine *e, struct ranking *k)
 	if (k->s == NULL)
 		return 0;
 	if (k->ties > 0 && k->multi_ttl) {
-		k->s->ambiguous++;
-		e->st.ambiguous++;
+		note_ambiguous(e, k->s, k->r->p->ip.src);
 		return 1;	/* it is a reply, but to which probe is unknown */
 	}
-	attach(e, k->s, k->idx, k->r, k->rw);
+	attach(e, k->s, k->idx, k->r, k->rw, k->seen);
 	return 1;
 }
 
@@ -789,7 +813,7 @@ match_fragment_quote(struct engine *e, const struct reply *r)
 		n->s->fragreps++;
 		return 1;
 	}
-	attach(e, n->s, n->idx, r, 0);
+	attach(e, n->s, n->idx, r, 0, 0);
 	return 1;
 }
 
@@ -876,7 +900,7 @@ match_direct(struct engine *e, const struct reply *r,
 		e->st.rejected++;	/* does not acknowledge our numbers */
 		return 1;
 	}
-	attach(e, best->s, best->idx, r, 0);
+	attach(e, best->s, best->idx, r, 0, 0);
 	return 1;
 }
 
@@ -999,6 +1023,9 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 		t->ambiguous = s->ambiguous;
 		t->dropped = s->dropped;
 		t->frag_replies = s->fragreps;
+		memcpy(t->amb_from, s->amb_from, sizeof(t->amb_from));
+		t->namb_from = s->namb_from;
+		t->amb_dst = s->amb_dst;
 	}
 	if (trace_build_hops(t, err, errlen) != 0) {
 		trace_free(t);

@@ -429,7 +429,7 @@ static const char *const stop_names[] = {
 	[STOP_NONE] = "none", [STOP_COMPLETED] = "completed",
 	[STOP_UNREACHABLE] = "unreachable", [STOP_LOOP] = "loop",
 	[STOP_GAP_LIMIT] = "gap limit", [STOP_HOP_LIMIT] = "hop limit",
-	[STOP_CAPTURE_ENDED] = "capture ended",
+	[STOP_CAPTURE_ENDED] = "capture ended", [STOP_AMBIGUOUS] = "ambiguous",
 };
 /* RK_NONE is not a reply: answered probes name one of the others. */
 static const char *const reply_names[] = {

@@ -30,6 +30,7 @@ stop_name(enum stop_reason s)
 	case STOP_GAP_LIMIT:	 return "gap limit";
 	case STOP_HOP_LIMIT:	 return "hop limit";
 	case STOP_CAPTURE_ENDED: return "capture ended";
+	case STOP_AMBIGUOUS:	 return "ambiguous";
 	default:		 return "none";
 	}
 }
@@ -68,6 +69,37 @@ const char *
 rw_key(int i)
 {
 	return i >= 0 && i < RW_NFIELDS ? rw_names[i][1] : "?";
+}
+
+size_t
+trace_rewrites(const struct trace *t, struct rw_summary out[RW_NFIELDS])
+{
+	size_t i, n = 0;
+	int f;
+
+	for (f = 0; f < RW_NFIELDS; f++) {
+		struct rw_summary x = { .field = (uint8_t)f };
+		uint8_t bit = (uint8_t)(1u << f), last_kept = 0;
+
+		for (i = 0; i < t->nprobes; i++) {
+			const struct probe *p = &t->probes[i];
+
+			if (p->rkind == RK_NONE || !(p->rwseen & bit))
+				continue;
+			if (p->rw & bit) {
+				if (x.quotes++ == 0 || p->ttl < x.from)
+					x.from = p->ttl;
+			} else if (p->ttl > last_kept)
+				last_kept = p->ttl;
+		}
+		if (x.quotes == 0)
+			continue;
+		/* Kept at or past the first rewriting hop: no one place. */
+		x.after = last_kept;
+		x.mixed = last_kept >= x.from;
+		out[n++] = x;
+	}
+	return n;
 }
 
 int
@@ -194,6 +226,26 @@ trace_trailing_silent(const struct trace *t)
 	return n;
 }
 
+/*
+ * Whether an ambiguous reply came from an address no attributed probe
+ * names: a router that may lie past the last hop that answered.
+ */
+static int
+amb_beyond(const struct trace *t)
+{
+	size_t i, k;
+
+	for (k = 0; k < t->namb_from; k++) {
+		for (i = 0; i < t->nprobes; i++)
+			if (t->probes[i].rkind != RK_NONE &&
+			    t->probes[i].raddr == t->amb_from[k])
+				break;
+		if (i == t->nprobes)
+			return 1;
+	}
+	return 0;
+}
+
 int64_t
 trace_wait_ns(const struct trace *t, int64_t max_wait_ns)
 {
@@ -242,6 +294,8 @@ trace_stop_reason(const struct trace *t, int gap_limit, int64_t max_wait_ns)
 	for (i = 0; i < t->nprobes; i++)
 		if (reached_dst(t, &t->probes[i]))
 			return STOP_COMPLETED;
+	if (t->amb_dst)
+		return STOP_COMPLETED;	/* though no probe can be named */
 	if (trailing < t->nhops)
 		last_ans = &t->hops[t->nhops - 1 - trailing];
 	if (last_ans != NULL) {
@@ -251,6 +305,8 @@ trace_stop_reason(const struct trace *t, int gap_limit, int64_t max_wait_ns)
 	}
 	if (has_loop(t))
 		return STOP_LOOP;
+	if (trailing > 0 && amb_beyond(t))
+		return STOP_AMBIGUOUS;
 	if (max_wait_ns <= 0) {
 		/* No real timing (pasted text): the hops alone decide. */
 		if (gap_limit > 0 && trailing >= (size_t)gap_limit)
@@ -277,7 +333,7 @@ trace_stop_reason(const struct trace *t, int gap_limit, int64_t max_wait_ns)
 int
 trace_incomplete(const struct trace *t)
 {
-	return t->stop == STOP_CAPTURE_ENDED ||
+	return t->stop == STOP_CAPTURE_ENDED || t->stop == STOP_AMBIGUOUS ||
 	    (t->stop == STOP_HOP_LIMIT && t->nhops > 0 &&
 	    trace_trailing_silent(t) == 0);
 }

@@ -443,6 +443,59 @@ text_count(struct lbuf *lb, uint64_t n, const char *what)
 	lb_str(lb, what);
 }
 
+/*
+ * "   rewritten: IP ID and checksum after hop 1": where on the path the
+ * quotes show corroborating fields changed (a firewall's random IP IDs, a
+ * NAT's checksums), fields with the same place on one line.
+ */
+static void
+text_rewrites(struct lbuf *lb, const struct trace *t)
+{
+	struct rw_summary rs[RW_NFIELDS];
+	size_t n = trace_rewrites(t, rs), i, j;
+	uint8_t done = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rw_summary *x = &rs[i];
+
+		if (done & (1u << i))
+			continue;
+		LB_LIT(lb, "   rewritten: ");
+		lb_str(lb, rw_name(x->field));
+		for (j = i + 1; j < n; j++) {
+			if (rs[j].after != x->after || rs[j].from != x->from ||
+			    rs[j].mixed != x->mixed)
+				continue;
+			done |= (uint8_t)(1u << j);
+			LB_LIT(lb, " and ");
+			lb_str(lb, rw_name(rs[j].field));
+		}
+		if (x->mixed) {
+			LB_LIT(lb, " in some quotes from hop ");
+			lb_u64(lb, x->from);
+			LB_LIT(lb, " on, kept in others up to hop ");
+			lb_u64(lb, x->after);
+		} else if (x->after == 0) {
+			LB_LIT(lb, " at or before hop ");
+			lb_u64(lb, x->from);
+		} else if (x->from == x->after + 1) {
+			LB_LIT(lb, " after hop ");
+			lb_u64(lb, x->after);
+		} else {
+			LB_LIT(lb, " between hops ");
+			lb_u64(lb, x->after);
+			LB_LIT(lb, " and ");
+			lb_u64(lb, x->from);
+		}
+		LB_LIT(lb, " (");
+		lb_u64(lb, x->quotes);
+		if (x->quotes == 1)
+			LB_LIT(lb, " quote)\n");
+		else
+			LB_LIT(lb, " quotes)\n");
+	}
+}
+
 static int
 text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
@@ -491,7 +544,19 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	text_count(&lb, t->orphans, " unmatched");
 	text_count(&lb, t->ambiguous, " ambiguous");
 	text_count(&lb, t->dropped, " over the probe limit");
+	text_count(&lb, t->frag_replies, " more quoting later fragments");
 	LB_LIT(&lb, "\n");
+	text_rewrites(&lb, t);
+	if (t->namb_from > 0) {
+		LB_LIT(&lb, "   ambiguous replies from:");
+		for (h = 0; h < t->namb_from; h++) {
+			LB_LIT(&lb, " ");
+			lb_ip4(&lb, t->amb_from[h]);
+		}
+		if (t->namb_from == TRACE_AMB_ADDRS)
+			LB_LIT(&lb, " ...");
+		LB_LIT(&lb, "\n");
+	}
 	if (t->an != NULL)
 		text_analysis(&lb, t);
 	lb_flush(&lb);

@@ -52,6 +52,9 @@ def trace_diffs(i, want, got):
     for k in ('src', 'dst', 'method', 'stop_reason', 'unmatched_replies'):
         if want[k] != got.get(k):
             d.append('%s: %s: want %r, got %r' % (w, k, want[k], got.get(k)))
+    if want.get('ambiguous_replies', 0) != got.get('ambiguous_replies'):
+        d.append('%s: ambiguous_replies: want %r, got %r' % (
+            w, want.get('ambiguous_replies', 0), got.get('ambiguous_replies')))
     np = sum(len(h['probes']) for h in want['hops'])
     past = want.get('past_destination', 0)
     # hops past the destination are hidden by lasthop; so are their probes

@@ -492,13 +492,22 @@ class Tracer:
     answers routers and the destination give, and records the truth."""
 
     def __init__(self, cap, style, dst=NK_DST, src=VANTAGE, seed=1, nat=None,
-                 iface_out=0, iface_in=0, link_in=None, first_seq=None):
+                 iface_out=0, iface_in=0, link_in=None, first_seq=None,
+                 mbox_after=None, mbox='rewrite'):
         self.cap = cap
         self.style = style
         self.src = src
         self.dst = dst
         self.rng = LCG(seed)
         self.nat = nat				# None | 'ipid' | 'udpcsum'
+        # A middlebox between hop mbox_after and the next: the quotes of
+        # every router past it show the probe as it left the middlebox:
+        # 'rewrite' (a new IP ID and transport checksum, ports and echo
+        # fields kept) or 'reassemble' (fragments joined into one datagram
+        # with a new IP ID).
+        self.mbox_after = mbox_after
+        self.mbox = mbox
+        self.ambiguous = 0
         self.iface_out = iface_out
         self.iface_in = iface_in
         self.link_in = link_in
@@ -593,8 +602,25 @@ class Tracer:
         return p
 
     # -- answers
+    def _mbox(self, p):
+        """The probe as it leaves the middlebox, or None if it did not pass
+        one."""
+        if self.mbox_after is None or p.ttl <= self.mbox_after:
+            return None
+        p.rewritten = True
+        ipid = ((p.ip[4] << 8 | p.ip[5]) * 40503 + 0x3c6e) & 0xffff
+        if self.mbox == 'reassemble':
+            seg = b''.join(x[20:] for x in p.frags)
+            return ip4(self.src, self.dst, p.ip[9], seg, p.ip[8], ipid)
+        ip = bytearray(ip_fix(p.ip, ipid=ipid))
+        ck = {17: 26, 1: 22}.get(ip[9])		# UDP, ICMP checksum
+        if ck is not None:
+            ip[ck] ^= 0x5a
+            ip[ck + 1] ^= 0xa5
+        return bytes(ip)
+
     def _quote(self, p, hop):
-        q = ip_fix(p.ip, ttl=hop.qttl)
+        q = ip_fix(self._mbox(p) or p.ip, ttl=hop.qttl)
         if self.nat == 'ipid':		# the NAT changed the ID on the way out
             q = ip_fix(q, ipid=(p.ip[4] << 8 | p.ip[5]) ^ 0x5a5a)
         elif self.nat == 'udpcsum':	# ... and left its checksum in the quote
@@ -621,7 +647,8 @@ class Tracer:
                    'rx': t, 'kind': kind, 'type': rtype, 'code': rcode,
                    'reply_ttl': ip[8], 'quoted_ttl': quoted_ttl,
                    'reply_size': len(ip), 'mpls': mpls or [],
-                   'nat': self.nat is not None and kind in (
+                   'nat': (self.nat is not None or
+                           getattr(p, 'rewritten', False)) and kind in (
                        'time-exceeded', 'unreachable')}
 
     def _error(self, p, hop, itype, code):
@@ -649,7 +676,8 @@ class Tracer:
         st = self.style
         ip = p.ip
         if st in ('udp', 'udp-bsd', 'dublin', 'udp-frag'):
-            if st == 'udp-frag':	# it quotes the reassembled datagram
+            if st == 'udp-frag' and self.mbox_after is None:
+                # it quotes the reassembled datagram
                 seg = b''.join(x[20:] for x in p.frags)
                 ip = ip4(self.src, self.dst, 17, seg, p.ttl, p.ip[4] << 8 |
                          p.ip[5])
@@ -658,7 +686,13 @@ class Tracer:
             h = Hop(hop.addr, 0, hop.rttl, qttl=p.ttl - (self.hops_to_dst - 1),
                     quote=hop.quote)
             pp = Probe(self, p.ttl, p.tx, ip, p.hidden)
+            pp.frags = p.frags
             q = self._quote(pp, h)
+            if getattr(pp, 'rewritten', False):
+                p.rewritten = True
+            if st == 'udp-frag' and self.mbox == 'reassemble' and \
+                    not pp.rewritten:
+                pass
             msg = icmp(3, 3, bytes(4), q)
             r = ip4(hop.addr, self.src, 1, msg, hop.rttl, self.rng.u16())
             self._answer(p, t, r, 'unreachable', 3, 3, None, h.qttl)
@@ -714,7 +748,7 @@ class Tracer:
             out.append({'ttl': ttl, 'probes': pj})
         return {'src': self.src, 'dst': self.dst, 'method': self.method(),
                 'stop_reason': self.stop, 'unmatched_replies': self.orphans,
-                'hops': out}
+                'ambiguous_replies': self.ambiguous, 'hops': out}
 
 
 def answer(tr, p, path, dst, t, ttl):
@@ -1063,6 +1097,83 @@ def case_fragments(name):
     cap = Capture(name, 'eth')
     tr = Tracer(cap, 'udp-frag', seed=25)
     run(tr, CU, CU_DST, 40 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_mbox_udp(name):
+    """Linux traceroute (UDP) behind a middlebox past the gateway that gives
+    every probe a new IP ID and a new UDP checksum (a firewall's random
+    IDs, a NAT's checksum), keeping the ports: every quote past hop 1 shows
+    both rewritten, the destination port still names its probe."""
+    cap = Capture(name, 'eth')
+    tr = Tracer(cap, 'udp', seed=51, mbox_after=1)
+    run(tr, CU, CU_DST, 40 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_mbox_tracert(name):
+    """Windows tracert behind the same middlebox: IP ID and ICMP checksum
+    rewritten past hop 1, the echo identifier and sequence kept."""
+    cap = Capture(name, 'eth')
+    tr = Tracer(cap, 'windows', seed=52, mbox_after=1)
+    run(tr, CU, CU_DST, 40 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_mbox_dublin(name):
+    """Dublin traceroute (one Paris flow, TTLs 1-8 at once, the IP ID and
+    the UDP checksum are its only per-probe fields) behind the middlebox:
+    past hop 1 nothing in a quote tells the probes of the flow apart, so
+    those replies are ambiguous, never guessed onto a TTL."""
+    cap = Capture(name, 'raw')
+    tr = Tracer(cap, 'dublin', seed=53, mbox_after=1)
+    tr.hops_to_dst = len(CU) + 1
+    t = 50 * MS
+    ps = [tr.send(ttl, t + (ttl - 1) * 40 * US) for ttl in range(1, 9)]
+    for p in ps:
+        rx = answer(tr, p, CU, CU_DST, p.tx, p.ttl)
+        if p.ttl > 1 and p.reply is not None:
+            p.reply = None		# what a reader can tell
+            tr.ambiguous += 1
+        del rx
+    tr.stop = 'completed'	# the destination's answers are ambiguous too
+    return cap
+
+
+def case_mbox_reassembled(name):
+    """Linux traceroute with packetlen 2000 behind a middlebox past the
+    gateway that reassembles the fragments and forwards one datagram with
+    a new IP ID: hop 1 quotes the first fragment, every later router and
+    the destination the whole 2000-byte datagram under the other ID."""
+    cap = Capture(name, 'eth')
+    tr = Tracer(cap, 'udp-frag', seed=54, mbox_after=1, mbox='reassemble')
+    run(tr, CU, CU_DST, 40 * MS)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_frag_each(name):
+    """Linux traceroute with packetlen 2000 where every router expires both
+    fragments of a probe and answers each: one time exceeded quotes the
+    first fragment, one the second (no transport header in it)."""
+    cap = Capture(name, 'eth')
+    tr = Tracer(cap, 'udp-frag', seed=55)
+    tr.frag_replies = 0
+
+    def hook(tr_, p, ttl, q, t):
+        rx = answer(tr_, p, CU, CU_DST, t, ttl)
+        if ttl <= len(CU):
+            hop = CU[ttl - 1]
+            f2 = Probe(tr_, ttl, p.tx, p.frags[1], False)
+            ip = tr_._error(f2, hop, 11, 0)
+            cap.add(rx + 25 * US, ip, 'in')
+            tr_.frag_replies += 1
+            rx += 25 * US
+        return rx
+    run(tr, CU, CU_DST, 40 * MS, hook=hook)
     tr.stop = 'completed'
     return cap
 
@@ -1442,6 +1553,11 @@ CASES = [
     ('synth-snaplen-68', case_snap68),
     ('synth-snaplen-68-icmp', case_snap68_icmp),
     ('synth-fragments', case_fragments),
+    ('synth-mbox-udp', case_mbox_udp),
+    ('synth-mbox-tracert', case_mbox_tracert),
+    ('synth-mbox-dublin', case_mbox_dublin),
+    ('synth-mbox-reassembled', case_mbox_reassembled),
+    ('synth-fragments-each', case_frag_each),
     ('synth-duplicate', case_dup),
     ('synth-late-reply', case_late),
     ('synth-capture-started-late', case_started_late),
