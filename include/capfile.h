@@ -36,6 +36,19 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen);
  */
 int capfile_next(struct capfile *cf, struct caprec *rec, char *err, size_t errlen);
 
+/*
+ * Keep only the records that pass a pcap filter expression (tcpdump's
+ * syntax, pcap-filter(7)), compiled for each record's link type as records
+ * of it come; a record of a link type it does not compile for passes
+ * none.  -1 with err (naming the file) when it does not compile for the
+ * file's first link type.
+ */
+int capfile_set_filter(struct capfile *cf, const char *expr, char *err,
+    size_t errlen);
+
+/* Records the filter has dropped so far. */
+uint64_t capfile_filtered(const struct capfile *cf);
+
 /* Which reader serves the file: "libpcap" or "pcapng". */
 const char *capfile_reader(const struct capfile *cf);
 

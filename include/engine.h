@@ -33,6 +33,12 @@ struct engine_opts {
 	 * replay of a live run decides as the run did.
 	 */
 	int	 strict;
+	/*
+	 * --dst: only probes to dst_net/dst_mask (host order; mask 0: every
+	 * destination) make traces, and only replies about them are read;
+	 * the rest is counted in stats.other_dst.
+	 */
+	uint32_t dst_net, dst_mask;
 	/* Called when a probe gets its first reply (live scheduling). */
 	void	(*on_reply)(void *arg, const struct probe *pr);
 	void	*on_reply_arg;
@@ -58,6 +64,7 @@ struct engine_stats {
 	uint64_t	ambiguous;	/* replies that fitted several probes equally */
 	uint64_t	rejected;	/* near misses refused in strict mode */
 	uint64_t	traces;		/* traces handed out */
+	uint64_t	other_dst;	/* packets about destinations --dst leaves out */
 };
 
 /*

@@ -67,4 +67,11 @@ int lh_parse_seconds(const char *s, double lo, double hi, const char *what,
 int lh_parse_ip4(const char *s, const char *what, uint32_t *out, char *err,
     size_t errlen);
 
+/*
+ * Parse "a.b.c.d" or "a.b.c.d/len" into a network and its mask (host byte
+ * order; host bits dropped); err names what.
+ */
+int lh_parse_prefix(const char *s, const char *what, uint32_t *net,
+    uint32_t *mask, char *err, size_t errlen);
+
 #endif /* LH_H */

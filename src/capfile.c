@@ -68,6 +68,12 @@ struct ng_iface {
 	int64_t		 tsoffset;	/* seconds added to every timestamp */
 };
 
+struct cfilter {
+	int			 linktype;
+	int			 ok;	/* compiled; else no record of it passes */
+	struct bpf_program	 prog;
+};
+
 struct capfile {
 	char		*path;
 	const char	*reader;	/* "libpcap" or "pcapng" */
@@ -92,6 +98,12 @@ struct capfile {
 	size_t		 ifcap;
 	uint8_t		*buf;		/* the current block, whole */
 	size_t		 bufcap;
+
+	/* --filter: one compiled program per link type met. */
+	char		*filter;
+	struct cfilter	*progs;
+	size_t		 nprogs;
+	uint64_t	 filtered;	/* records it dropped */
 };
 
 static int fail(struct capfile *, const char *, ...) LH_PRINTF(2, 3);
@@ -567,6 +579,11 @@ capfile_free(struct capfile *cf)
 	free(cf->ifs);
 	free(cf->buf);
 	free(cf->path);
+	for (size_t i = 0; i < cf->nprogs; i++)
+		if (cf->progs[i].ok)
+			pcap_freecode(&cf->progs[i].prog);
+	free(cf->progs);
+	free(cf->filter);
 	free(cf);
 }
 
@@ -743,8 +760,63 @@ pcap_rec(struct capfile *cf, struct caprec *rec)
 	    (unsigned long long)cf->nrec + 1, off, msg);
 }
 
+/*
+ * The filter compiled for a link type, compiled on first use; NULL when
+ * out of memory.  msg (may be NULL) gets libpcap's complaint.
+ */
+static struct cfilter *
+filter_for(struct capfile *cf, int linktype, char *msg, size_t msglen)
+{
+	struct cfilter *f;
+	pcap_t *dead;
+	size_t i;
+
+	for (i = 0; i < cf->nprogs; i++)
+		if (cf->progs[i].linktype == linktype)
+			return &cf->progs[i];
+	if ((f = realloc(cf->progs, (cf->nprogs + 1) * sizeof(*f))) == NULL)
+		return NULL;
+	cf->progs = f;
+	f = &cf->progs[cf->nprogs++];
+	memset(f, 0, sizeof(*f));
+	f->linktype = linktype;
+	if ((dead = pcap_open_dead(linktype, 262144)) == NULL)
+		return f;
+	f->ok = pcap_compile(dead, &f->prog, cf->filter, 1,
+	    PCAP_NETMASK_UNKNOWN) == 0;
+	if (!f->ok && msg != NULL)
+		snprintf(msg, msglen, "%s", pcap_geterr(dead));
+	pcap_close(dead);
+	return f;
+}
+
 int
-capfile_next(struct capfile *cf, struct caprec *rec, char *err,
+capfile_set_filter(struct capfile *cf, const char *expr, char *err,
+    size_t errlen)
+{
+	struct cfilter *f;
+	char msg[PCAP_ERRBUF_SIZE] = "";
+	int lt = cf->pcap != NULL ? pcap_datalink(cf->pcap) :
+	    cf->nifs > 0 ? cf->ifs[0].linktype : DLT_EN10MB;
+
+	if ((cf->filter = strdup(expr)) == NULL)
+		return lh_err(err, errlen, "out of memory");
+	if ((f = filter_for(cf, lt, msg, sizeof(msg))) == NULL)
+		return lh_err(err, errlen, "out of memory");
+	if (!f->ok)
+		return lh_err(err, errlen, "%s: --filter '%s': %s", cf->path,
+		    expr, msg);
+	return 0;
+}
+
+uint64_t
+capfile_filtered(const struct capfile *cf)
+{
+	return cf->filtered;
+}
+
+static int
+capfile_read(struct capfile *cf, struct caprec *rec, char *err,
     size_t errlen)
 {
 	int r;
@@ -770,6 +842,28 @@ capfile_next(struct capfile *cf, struct caprec *rec, char *err,
 	if (rec->wirelen < rec->caplen)
 		rec->wirelen = rec->caplen;
 	return 1;
+}
+
+int
+capfile_next(struct capfile *cf, struct caprec *rec, char *err,
+    size_t errlen)
+{
+	struct pcap_pkthdr h;
+	struct cfilter *f;
+	int r;
+
+	while ((r = capfile_read(cf, rec, err, errlen)) == 1 &&
+	    cf->filter != NULL) {
+		if ((f = filter_for(cf, rec->linktype, NULL, 0)) == NULL)
+			return lh_err(err, errlen, "%s: out of memory", cf->path);
+		memset(&h, 0, sizeof(h));
+		h.caplen = rec->caplen;
+		h.len = rec->wirelen;
+		if (f->ok && pcap_offline_filter(&f->prog, &h, rec->data) != 0)
+			break;
+		cf->filtered++;
+	}
+	return r;
 }
 
 const char *

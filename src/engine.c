@@ -1192,6 +1192,13 @@ engine_new(const struct engine_opts *o, engine_emit_fn emit, void *arg,
 	return e;
 }
 
+/* Whether --dst (engine_opts.dst_net/dst_mask) takes this destination. */
+static int
+dst_wanted(const struct engine *e, uint32_t dst)
+{
+	return (dst & e->o.dst_mask) == e->o.dst_net;
+}
+
 int
 engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 {
@@ -1209,6 +1216,10 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	if (p->kind == PKT_ICMP_ERROR) {
 		if ((m = probe_by_proto(p->qip.proto)) == NULL)
 			return advance(e, 0, err, errlen);
+		if (!dst_wanted(e, p->qip.dst)) {
+			e->st.other_dst++;
+			return advance(e, 0, err, errlen);
+		}
 		r.src = p->qip.src;
 		r.dst = p->qip.dst;
 		r.proto = p->qip.proto;
@@ -1233,7 +1244,7 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	}
 	if ((m = probe_by_proto(p->ip.proto)) == NULL)
 		return advance(e, 0, err, errlen);
-	if (m->answer(p, &a)) {
+	if (dst_wanted(e, p->ip.src) && m->answer(p, &a)) {
 		/* An answer travels the probe's flow the other way round. */
 		r.src = p->ip.dst;
 		r.dst = p->ip.src;
@@ -1244,7 +1255,9 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		if (match_direct(e, &r, &a))
 			return advance(e, 0, err, errlen);
 	}
-	if (m->is_probe(p) && add_probe(e, m, p, err, errlen) != 0)
+	if (!dst_wanted(e, p->ip.dst))
+		e->st.other_dst++;
+	else if (m->is_probe(p) && add_probe(e, m, p, err, errlen) != 0)
 		return -1;
 	return advance(e, 0, err, errlen);
 }

@@ -103,6 +103,10 @@ usage(FILE *fp)
 "                        (0.001-3600, default %lld)\n"
 "      --no-verdict      paths only: no annotation, handoff or verdict\n"
 "                        (faster on bulk captures)\n"
+"      --filter EXPR     read only the packets that pass EXPR, a pcap\n"
+"                        filter (tcpdump's syntax), compiled for each\n"
+"                        file's link type\n"
+"      --dst ADDR[/LEN]  only the traces to this destination or prefix\n"
 "      --threads N       1: one thread; 2: annotate and write on a second\n"
 "                        thread while the capture is read (default: 2\n"
 "                        when lasthop may run on more than one CPU)\n"
@@ -743,6 +747,8 @@ cmd_replay(int argc, char **argv)
 		{ "late",	required_argument, NULL, 'L' },
 		{ "no-verdict",	no_argument,	   NULL, 'V' },
 		{ "threads",	required_argument, NULL, 'j' },
+		{ "filter",	required_argument, NULL, 'X' },
+		{ "dst",	required_argument, NULL, 'D' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -751,6 +757,7 @@ cmd_replay(int argc, char **argv)
 	struct sink sk;
 	struct anctx ax;
 	struct capfile **cfs = NULL;
+	const char *filter = NULL;
 	int no_verdict = 0, threads = 0;	/* 0: by the CPUs online */
 	struct emit_ctx ec = { .w = &sk.w, .ax = &ax };
 	struct pipeline *pl = NULL;
@@ -791,6 +798,14 @@ cmd_replay(int argc, char **argv)
 				goto usage_err;
 			threads = (int)v;
 			break;
+		case 'X':
+			filter = optarg;
+			break;
+		case 'D':
+			if (lh_parse_prefix(optarg, "--dst", &eo.dst_net,
+			    &eo.dst_mask, err, sizeof(err)) != 0)
+				goto usage_err;
+			break;
 		default:	/* -h, or an option getopt refused */
 			return other_opt(c);
 		}
@@ -825,6 +840,12 @@ cmd_replay(int argc, char **argv)
 		if (cfs[i] == NULL) {
 			warnx_("%s", err);
 			ex = LH_EXIT_INPUT;
+			goto out;
+		}
+		if (filter != NULL &&
+		    capfile_set_filter(cfs[i], filter, err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			ex = LH_EXIT_USAGE;
 			goto out;
 		}
 	}

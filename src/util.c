@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <arpa/inet.h>
 #include <dumbnet.h>
 
@@ -75,5 +76,32 @@ lh_parse_ip4(const char *s, const char *what, uint32_t *out, char *err,
 		return lh_err(err, errlen, "%s: '%.64s' is not an IPv4 address",
 		    what, s);
 	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+int
+lh_parse_prefix(const char *s, const char *what, uint32_t *net,
+    uint32_t *mask, char *err, size_t errlen)
+{
+	char buf[LH_IP4_STRLEN + 4];
+	const char *slash = strchr(s, '/');
+	uint32_t addr = 0;
+	long len = 32;
+	size_t n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= LH_IP4_STRLEN) {
+		return lh_err(err, errlen, "%s: '%.64s' is not an IPv4 address "
+		    "or prefix", what, s);
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (lh_parse_ip4(buf, what, &addr, err, errlen) != 0)
+		return -1;
+	if (slash != NULL && lh_parse_long(slash + 1, 0, 32, what, &len, err,
+	    errlen) != 0)
+		return lh_err(err, errlen, "%s: '%.64s': the prefix length is "
+		    "not a whole number from 0 to 32", what, s);
+	*mask = len == 0 ? 0 : (uint32_t)(0xffffffffu << (32 - len));
+	*net = addr & *mask;
 	return 0;
 }

@@ -45,6 +45,17 @@ check 2 "--gap-limit: '5x' is not a whole number"	replay -g 5x "$D"
 check 2 "--window: '0' is not a number of seconds from 1 to 3600" replay --window 0 "$D"
 check 2 "--window: 'nan' is not a number of seconds" replay --window nan "$D"
 check 2 "--late: '-1' is not a number of seconds"	replay --late -1 "$D"
+# --filter: a pcap expression, checked against each file's link type
+I=captures/synth-interleaved-noise.pcap
+check 2 "--filter 'udp[[': can't parse filter expression" replay --filter 'udp[[' "$I"
+check 2 "--filter 'vlan': no VLAN support for Raw IP" replay --filter vlan captures/synth-linktype-raw.pcap
+check 0 "175.45.177.10, icmp"			replay --filter icmp "$I"
+# --dst: an address or a prefix
+check 2 "--dst: 'x' is not an IPv4 address"	replay --dst x "$I"
+check 2 "--dst: '1.2.3.4/33': the prefix length"	replay --dst 1.2.3.4/33 "$I"
+check 2 "is not an IPv4 address or prefix"	replay --dst 1111.2222.3333.4444/8 "$I"
+check 0 "no traceroute traffic found"		replay --dst 10.0.0.0/8 "$I"
+check 0 "-> 175.45.176.71, udp"			replay --dst 175.45.176.71/32 "$I"
 check 2 "--format: 'xml' is not one of: text, json" replay -F xml "$D"
 check 2 "Try 'lasthop --help'"		replay --bogus "$D"
 check 2 "--no-verdict cannot go with --baseline" replay --no-verdict --baseline "$D" "$D"
