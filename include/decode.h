@@ -87,6 +87,7 @@ struct pkt {
 	struct ip4	qip;
 	struct l4	ql4;
 	uint16_t	quote_len;	/* quoted bytes present in the capture */
+	uint8_t		quote_own;	/* the quote holds lasthop's payload magic */
 	uint8_t		ext_mpls_n;	/* RFC 4950 labels in an RFC 4884 extension */
 	struct mpls	ext_mpls[PKT_MAX_MPLS];
 };

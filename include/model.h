@@ -101,6 +101,8 @@ struct probe {
 	uint8_t		rw;		/* RW_* fields the quote shows rewritten */
 	uint8_t		rwseen;		/* RW_* fields the quote holds at all */
 	uint8_t		own;		/* a lasthop probe (payload magic) */
+	uint8_t		inferred;	/* not in the capture: rebuilt from its
+					   reply, TTL inferred, send time unknown */
 	uint8_t		nmpls;		/* labels in mpls[] */
 	uint16_t	rsize;		/* IP total length of the reply */
 	uint32_t	mpls[PROBE_MAX_MPLS];	/* RFC 4950 entries, raw 32-bit */
@@ -148,6 +150,17 @@ struct trace {
 	uint8_t		 amb_dst;	/* one came from the destination */
 	uint64_t	 dropped;	/* probes past the per-trace limit */
 	uint64_t	 past_dst;	/* probes sent beyond where the path ended */
+
+	/*
+	 * Reply-only: the probes are not in the capture, their TTLs come
+	 * from what the replies quote (infer.h): which reading placed them.
+	 */
+	uint8_t		 reply_only;
+	uint8_t		 infer_rule;	/* enum infer_rule */
+	uint8_t		 infer_q;	/* probes per TTL of a counter */
+	const char	*infer_field;	/* the counter's name, or NULL */
+	const char	*infer_anchor;	/* "tool", "reply-ttl", "own" */
+	uint32_t	 infer_base;	/* the counter at TTL 1's first probe */
 
 	struct analysis	*an;		/* annotation and verdict, or NULL */
 };

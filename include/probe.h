@@ -42,6 +42,7 @@
 
 #include "cursor.h"
 #include "decode.h"
+#include "infer.h"
 #include "model.h"
 
 #define PROBE_MAGIC	"lhop"	/* first payload bytes of every lasthop probe */
@@ -130,6 +131,24 @@ struct probe_method {
 	    int *constant_flow);
 	uint8_t		 split_flows;	/* several constant flows in one session
 					   are several traces (Dublin, Paris) */
+
+	/* ---- reply-only captures (infer.h) ---- */
+	/*
+	 * What a probe's first transport bytes (t8, n of them) and IP ID (if
+	 * has_ipid) say of its place: the TTL lasthop's own encoding claims,
+	 * and the fields tools count their probes in (counter[f] for f <
+	 * ncounters; a field the bytes do not hold ends the list).
+	 */
+	void (*order)(const uint8_t *t8, size_t n, uint16_t ipid,
+	    int has_ipid, struct infer_reply *o);
+	const char	*counter_name[INFER_COUNTERS];	/* "destination port" */
+	struct infer_bases counter_base[INFER_COUNTERS];	/* known first values */
+	/*
+	 * The first transport bytes of the probe a direct answer p answers, as
+	 * far as p tells them (ports swapped back, the echo identifier and
+	 * sequence); their number.
+	 */
+	size_t (*answer_t8)(const struct pkt *p, uint8_t t8[8]);
 };
 
 extern const struct probe_method probe_udp;

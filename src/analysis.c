@@ -800,6 +800,17 @@ verdict(struct analysis *an, const struct trace *t,
 			last_addr = addr;
 		}
 	}
+	if (last == SIZE_MAX && t->reply_only) {
+		v->outcome = OUT_NODATA;
+		v->reason = "unplaced";
+		sb_init(&b, v->detail, sizeof(v->detail));
+		SB_LIT(&b, "The capture holds ");
+		sb_u(&b, t->orphans);
+		sb_str(&b, t->orphans == 1 ? " reply" : " replies");
+		SB_LIT(&b, " to probes that are not in it, and nothing they "
+		    "quote tells those probes' TTLs: no path can be drawn.");
+		return;
+	}
 	if (last == SIZE_MAX) {
 		v->outcome = OUT_NODATA;
 		v->reason = "silent";

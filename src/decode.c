@@ -246,8 +246,11 @@ parse_quote(struct cursor *c, uint8_t len_words, struct pkt *p)
 	st = parse_ip4(&q, &p->qip);
 	if (st != DEC_OK)
 		return st == DEC_NOT_IP ? DEC_BAD : st;
-	if (p->qip.frag == 0)
+	if (p->qip.frag == 0) {
 		parse_t8(&q, p->qip.proto, &p->ql4);
+		/* RFC 1812 routers quote the payload too. */
+		p->quote_own = (uint8_t)probe_has_magic(q);
+	}
 	return DEC_OK;
 }
 
@@ -582,6 +585,7 @@ pkt_clear(struct pkt *p)
 	memset(&p->qip, 0, sizeof(p->qip));
 	memset(&p->ql4, 0, sizeof(p->ql4));
 	p->quote_len = 0;
+	p->quote_own = 0;
 	p->link_mpls_n = 0;
 	p->ext_mpls_n = 0;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "infer.h"
 #include "lh.h"
 #include "probe.h"
 #include "proto.h"
@@ -52,6 +53,9 @@ struct session {
 	uint8_t		 ttl0;			/* first TTL seen */
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
 	uint8_t		 promoted, noise, closed, in_lru;
+	uint8_t		 replyonly;		/* holds replies whose probes are
+						   not (yet) in the capture */
+	struct infer_result infer;		/* how their TTLs were found */
 	uint64_t	 replies, dups, late, nat, orphans, ambiguous, dropped;
 	uint64_t	 fragreps;
 	uint32_t	 amb_from[TRACE_AMB_ADDRS];
@@ -69,20 +73,8 @@ struct index {
 	size_t		  count;
 };
 
-/* Replies quoting a flow that has no session yet (the capture started late). */
-#define EARLY_ORPHANS	64
-struct early_orphan {
-	uint32_t	src, dst;
-	uint16_t	id;
-	uint8_t		proto;
-	uint32_t	count;
-	int64_t		ts;
-};
-
 struct engine {
 	struct engine_opts	 o;
-	struct early_orphan	 early[EARLY_ORPHANS];
-	unsigned		 nearly;
 	engine_emit_fn		 emit;
 	void			*arg;
 	struct engine_stats	 st;
@@ -385,38 +377,61 @@ session_grow_hash(struct engine *e)
 	return 0;
 }
 
-static void claim_early_orphans(struct engine *e, struct session *s);
-
+/* A new session, hashed and at the recent end of the LRU list. */
 static struct session *
-session_get(struct engine *e, const struct pkt *p, uint16_t id)
+session_new(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
+    uint16_t id, const struct probe_method *m)
 {
 	struct session *s;
 	uint64_t h;
 
-	/* A tool sends a trace's probes one after another: try the last. */
-	s = e->last_s;
-	if (s != NULL && s->src == p->ip.src && s->dst == p->ip.dst &&
-	    s->proto == p->ip.proto && s->sid == id)
-		return s;
-	s = session_find(e, p->ip.src, p->ip.dst, p->ip.proto, id);
-	if (s != NULL)
-		return e->last_s = s;
 	if (e->nsessions > e->shmask && session_grow_hash(e) != 0)
 		return NULL;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
+	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
-	s->src = p->ip.src;
-	s->dst = p->ip.dst;
-	s->proto = p->ip.proto;
+	s->src = src;
+	s->dst = dst;
+	s->proto = proto;
 	s->sid = id;
-	s->ttl0 = p->ip.ttl;
-	h = session_hash(s->src, s->dst, s->proto, id);
+	s->m = m;
+	h = session_hash(src, dst, proto, id);
 	s->hnext = e->sh[h & e->shmask];
 	e->sh[h & e->shmask] = s;
 	e->nsessions++;
 	lru_append(e, s);
-	claim_early_orphans(e, s);
+	return s;
+}
+
+static struct session *
+session_get(struct engine *e, const struct pkt *p, uint16_t id,
+    const struct probe_method *m)
+{
+	struct session *s;
+
+	/* A tool sends a trace's probes one after another: try the last. */
+	s = e->last_s;
+	if (s != NULL && s->src == p->ip.src && s->dst == p->ip.dst &&
+	    s->proto == p->ip.proto && s->sid == id && !s->replyonly)
+		return s;
+	s = session_find(e, p->ip.src, p->ip.dst, p->ip.proto, id);
+	if (s != NULL && s->replyonly) {
+		/*
+		 * Its replies came before its first probe (the capture
+		 * started late): they stay unmatched, the probes from here
+		 * on make the trace.
+		 */
+		s->orphans += s->n;
+		s->n = 0;
+		s->replyonly = 0;
+		s->ttl0 = p->ip.ttl;
+		return e->last_s = s;
+	}
+	if (s == NULL) {
+		if ((s = session_new(e, p->ip.src, p->ip.dst, p->ip.proto, id,
+		    m)) == NULL)
+			return NULL;
+		s->ttl0 = p->ip.ttl;
+	}
 	return e->last_s = s;
 }
 
@@ -449,10 +464,9 @@ add_probe(struct engine *e, const struct probe_method *m,
 	if (sid < 0)
 		return 0;	/* decode guarantees 8 bytes; defensive */
 	e->st.probes++;
-	s = session_get(e, p, (uint16_t)sid);
+	s = session_get(e, p, (uint16_t)sid, m);
 	if (s == NULL)
 		return lh_err(err, errlen, "out of memory");
-	s->m = m;
 	s->last_act = e->now;
 	if (e->lru_tail != s) {		/* to the most recent end */
 		lru_unlink(e, s);
@@ -609,10 +623,11 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 		pr->late = 1;
 		s->late++;
 	}
+	/* A reply-only session is a traceroute's only once a router answers. */
 	if (r->kind == RK_TIME_EXCEEDED ||
-	    (pr->ttl <= PROMOTE_TTL_MAX && !s->noise))
+	    (pr->ttl <= PROMOTE_TTL_MAX && !s->noise && !s->replyonly))
 		promote(e, s);
-	if (e->o.on_reply != NULL)
+	if (e->o.on_reply != NULL && !s->replyonly)
 		e->o.on_reply(e->o.on_reply_arg, pr);
 }
 
@@ -915,44 +930,105 @@ error_kind(uint8_t type)
 	}
 }
 
-/* A quote that matched nothing: counted for its session, now or later. */
-static void
-count_orphan(struct engine *e, const struct pkt *p, int sid)
+/*
+ * Keep a reply whose probe is not in the capture, in the reply-only
+ * session of its flow: its probe rebuilt from what it quotes (t8, n bytes;
+ * the IP ID and total length when has_ipid).  At the end its TTL may be
+ * inferred (infer.h).  0, or -1 when out of memory.
+ */
+static int
+keep_reply(struct engine *e, struct session *s, const struct reply *r,
+    const uint8_t *t8, size_t n, int has_ipid)
+{
+	struct probe *pr, *np;
+	struct pkt tmp;
+	uint32_t ncap;
+
+	if (s->n >= e->o.max_probes) {
+		s->dropped++;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		ncap = s->cap ? s->cap * 2 : 16;
+		if (ncap > e->o.max_probes)
+			ncap = (uint32_t)e->o.max_probes;
+		if ((np = realloc(s->probes, ncap * sizeof(*np))) == NULL)
+			return -1;
+		s->probes = np;
+		s->cap = ncap;
+	}
+	pr = &s->probes[s->n];
+	memset(pr, 0, sizeof(*pr));
+	memset(&tmp.l4, 0, sizeof(tmp.l4));
+	memcpy(tmp.l4.t8, t8, n);
+	tmp.l4.t8len = (uint8_t)n;
+	s->m->split(&tmp.l4);
+	s->m->record(pr, &tmp);
+	memcpy(pr->t8, t8, n);
+	pr->t8len = (uint8_t)n;
+	pr->tx_ns = r->p->ts_ns;	/* unknown: writers show no RTT */
+	pr->inferred = 1;
+	pr->own = r->p->quote_own;
+	if (has_ipid) {		/* size 0: a direct answer, no IP header */
+		pr->ipid = r->ipid;
+		pr->size = r->totlen != 0 ? r->totlen : 1;
+	}
+	s->last_act = e->now;
+	s->n++;
+	attach(e, s, s->n - 1, r, 0, 0);
+	return 0;
+}
+
+/*
+ * A quote that matched nothing: counted as unmatched, for its session when
+ * it has one; in a session with no probe, kept for a reply-only trace.
+ */
+static int
+orphan_quote(struct engine *e, const struct reply *r, int sid)
 {
 	struct session *s;
 
 	e->st.orphans++;
 	if (sid < 0)
-		sid = 0;	/* cut before the session id */
-	s = session_find(e, p->qip.src, p->qip.dst, p->qip.proto,
-	    (uint16_t)sid);
-	if (s != NULL) {
+		sid = 0;	/* cut before the session id: counted only */
+	s = session_find(e, r->src, r->dst, r->proto, (uint16_t)sid);
+	if (s != NULL && !s->replyonly) {
 		s->orphans++;
-		return;
+		return 0;
 	}
-	/* Remember it for a session that may start later. */
-	e->early[e->nearly % EARLY_ORPHANS] = (struct early_orphan){
-	    .src = p->qip.src, .dst = p->qip.dst, .id = (uint16_t)sid,
-	    .proto = p->qip.proto, .count = 1, .ts = e->now };
-	e->nearly++;
+	if (r->t8len == 0 || r->m->session_id(r->t8, r->t8len) < 0)
+		return 0;
+	if (s == NULL) {
+		if ((s = session_new(e, r->src, r->dst, r->proto, (uint16_t)sid,
+		    r->m)) == NULL)
+			return -1;
+		s->replyonly = 1;
+	}
+	if (e->lru_tail != s) {
+		lru_unlink(e, s);
+		lru_append(e, s);
+	}
+	return keep_reply(e, s, r, r->t8, r->t8len, 1);
 }
 
-/* A new session takes the replies to it that came before its first probe. */
-static void
-claim_early_orphans(struct engine *e, struct session *s)
+/* A direct answer to a probe not in the capture, in a reply-only session. */
+static int
+orphan_answer(struct engine *e, const struct reply *r,
+    const struct probe_answer *a)
 {
-	unsigned i;
-	struct early_orphan *o;
+	struct session *s = session_find(e, r->src, r->dst, r->proto, a->sid);
+	uint8_t t8[8];
+	size_t n;
 
-	for (i = 0; i < EARLY_ORPHANS && i < e->nearly; i++) {
-		o = &e->early[i];
-		if (o->count == 0 || o->src != s->src || o->dst != s->dst ||
-		    o->proto != s->proto || o->id != s->sid ||
-		    ts_sub(e->now, o->ts) > e->o.window_ns)
-			continue;
-		s->orphans += o->count;
-		o->count = 0;
+	if (s == NULL || !s->replyonly)
+		return 0;	/* other traffic's answers: not ours to count */
+	n = r->m->answer_t8(r->p, t8);
+	e->st.orphans++;
+	if (e->lru_tail != s) {
+		lru_unlink(e, s);
+		lru_append(e, s);
 	}
+	return keep_reply(e, s, r, t8, n, 0);
 }
 
 /* ---- trace assembly ---- */
@@ -998,6 +1074,8 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 	t->echo_id = s->sid;
 	t->file = e->o.file;
 	t->method = s->m->method(t->probes, n, &t->has_flow);
+	if (n == 0)
+		t->has_flow = 0;
 	for (i = 0; i < n && !t->own; i++)
 		t->own = t->probes[i].own;
 	if (t->has_flow && n > 0) {
@@ -1006,6 +1084,18 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 	}
 	t->first_ns = INT64_MAX;
 	t->last_ns = INT64_MIN;
+	if (n == 0)		/* reply-only, nothing placed */
+		t->first_ns = t->last_ns = s->last_act;
+	if (s->replyonly) {
+		t->reply_only = 1;
+		t->infer_rule = (uint8_t)s->infer.rule;
+		t->infer_q = (uint8_t)s->infer.q;
+		t->infer_base = s->infer.base;
+		t->infer_anchor = s->infer.anchor;
+		t->infer_field = s->infer.rule == INFER_COUNTER ||
+		    s->infer.rule == INFER_ROUNDS ?
+		    s->m->counter_name[s->infer.field] : NULL;
+	}
 	for (i = 0; i < n; i++) {
 		if (t->probes[i].tx_ns < t->first_ns)
 			t->first_ns = t->probes[i].tx_ns;
@@ -1043,6 +1133,52 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 }
 
 /*
+ * A reply-only session: the TTLs its replies' quotes tell (infer.h); the
+ * replies they do not place stay unmatched.  A trace even when none is
+ * placed, so that the replies are reported with the destination they
+ * quote.
+ */
+static int
+emit_reply_only(struct engine *e, struct session *s, char *err,
+    size_t errlen)
+{
+	struct infer_reply *in;
+	struct infer_result res;
+	uint8_t *ttl;
+	size_t i, k, placed;
+
+	in = calloc(s->n ? s->n : 1, sizeof(*in));
+	ttl = malloc(s->n ? s->n : 1);
+	if (in == NULL || ttl == NULL) {
+		free(in);
+		free(ttl);
+		return lh_err(err, errlen, "out of memory");
+	}
+	for (i = 0; i < s->n; i++) {
+		const struct probe *pr = &s->probes[i];
+
+		in[i].from = pr->raddr;
+		in[i].rttl = pr->rttl;
+		in[i].is_dst = pr->raddr == s->dst;
+		in[i].own = pr->own;
+		s->m->order(pr->t8, pr->t8len, pr->ipid, pr->size != 0, &in[i]);
+	}
+	placed = infer_ttls(in, s->n, s->m->counter_base, ttl, &res);
+	for (i = 0, k = 0; i < s->n; i++)
+		if (ttl[i] != 0) {
+			s->probes[k] = s->probes[i];
+			s->probes[k++].ttl = ttl[i];
+		}
+	free(in);
+	free(ttl);
+	s->orphans += s->n - k;
+	e->st.orphans -= placed <= e->st.orphans ? placed : e->st.orphans;
+	s->n = (uint32_t)k;
+	s->infer = res;
+	return emit_trace(e, s, s->probes, s->n, 1, err, errlen);
+}
+
+/*
  * A session may hold several Paris flows to one destination (Dublin
  * traceroute varies the destination port per flow): when every flow of a
  * UDP or TCP session probes several TTLs, each flow is its own trace.
@@ -1062,6 +1198,8 @@ session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
 	size_t *count;
 	int rc;
 
+	if (s->replyonly)
+		return emit_reply_only(e, s, err, errlen);
 	if (s->n == 0)
 		return 0;
 	if (!s->m->split_flows)
@@ -1231,15 +1369,16 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		r.kind = error_kind(p->l4.type);
 		if (p->qip.frag != 0) {
 			if (!match_fragment_quote(e, &r))
-				count_orphan(e, p, 0);
+				e->st.orphans++;
 			return advance(e, 0, err, errlen);
 		}
 		sid = m->session_id(r.t8, r.t8len);
 		if (sid == -1)
 			return advance(e, 0, err, errlen);	/* not a probe */
 		r.sid = (uint16_t)(sid < 0 ? 0 : sid);
-		if (sid < 0 || !match_quote(e, &r))
-			count_orphan(e, p, sid);
+		if ((sid < 0 || !match_quote(e, &r)) &&
+		    orphan_quote(e, &r, sid) != 0)
+			return lh_err(err, errlen, "out of memory");
 		return advance(e, 0, err, errlen);
 	}
 	if ((m = probe_by_proto(p->ip.proto)) == NULL)
@@ -1254,6 +1393,8 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		r.kind = a.kind;
 		if (match_direct(e, &r, &a))
 			return advance(e, 0, err, errlen);
+		if (orphan_answer(e, &r, &a) != 0)
+			return lh_err(err, errlen, "out of memory");
 	}
 	if (!dst_wanted(e, p->ip.dst))
 		e->st.other_dst++;

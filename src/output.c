@@ -7,6 +7,7 @@
 
 #include "analysis.h"
 #include "diagram.h"
+#include "infer.h"
 #include "lh.h"
 #include "proto.h"
 #include "output.h"
@@ -274,6 +275,8 @@ text_bands(struct lbuf *lb, const struct trace *t)
 	unsigned from = 0, to = 0;
 	int first = 1;
 
+	if (t->nhops == 0)
+		return;
 	LB_LIT(lb, "   networks:");
 	for (h = 0; h <= t->nhops; h++) {
 		a = analysis_hop(t->an, t, h);	/* NULL past the end */
@@ -413,7 +416,10 @@ text_hop(struct lbuf *lb, const struct trace *t, const struct hop *hp)
 			shown = p->raddr;
 			any = 1;
 		}
-		lb_rtt(lb, (uint64_t)rtt_us(p));
+		if (p->inferred)
+			LB_LIT(lb, "  ? ms");	/* its send time is not known */
+		else
+			lb_rtt(lb, (uint64_t)rtt_us(p));
 		mark = reply_mark(p, mb, sizeof(mb));
 		if (*mark) {
 			LB_LIT(lb, " ");
@@ -496,6 +502,40 @@ text_rewrites(struct lbuf *lb, const struct trace *t)
 	}
 }
 
+/* How the TTLs of a reply-only trace were found. */
+static void
+text_reply_only(struct lbuf *lb, const struct trace *t)
+{
+	LB_LIT(lb, "   reply-only: the probes are not in the capture; ");
+	switch ((enum infer_rule)t->infer_rule) {
+	case INFER_OWN:
+		LB_LIT(lb, "TTLs read from lasthop's own probe fields\n");
+		return;
+	case INFER_COUNTER:
+	case INFER_ROUNDS:
+		LB_LIT(lb, "TTLs inferred from the ");
+		lb_str(lb, t->infer_field != NULL ? t->infer_field : "?");
+		if (t->infer_rule == INFER_ROUNDS)
+			LB_LIT(lb, ", one probe per TTL in rounds (mtr)");
+		else {
+			LB_LIT(lb, ", ");
+			lb_u64(lb, t->infer_q);
+			LB_LIT(lb, " per TTL");
+		}
+		LB_LIT(lb, ", TTL 1 at ");
+		lb_u64(lb, t->infer_base);
+		if (t->infer_anchor != NULL &&
+		    strcmp(t->infer_anchor, "tool") == 0)
+			LB_LIT(lb, " (the tool's own numbering)\n");
+		else
+			LB_LIT(lb, " (from the replies' IP TTLs)\n");
+		return;
+	default:
+		LB_LIT(lb, "nothing in their replies tells their TTLs\n");
+		return;
+	}
+}
+
 static int
 text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
@@ -547,6 +587,8 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	text_count(&lb, t->frag_replies, " more quoting later fragments");
 	LB_LIT(&lb, "\n");
 	text_rewrites(&lb, t);
+	if (t->reply_only)
+		text_reply_only(&lb, t);
 	if (t->namb_from > 0) {
 		LB_LIT(&lb, "   ambiguous replies from:");
 		for (h = 0; h < t->namb_from; h++) {

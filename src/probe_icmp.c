@@ -147,6 +147,38 @@ icmp_method(const struct probe *pr, size_t n, int *constant_flow)
 	return n > 1 ? M_ICMP_PARIS : M_ICMP;
 }
 
+/*
+ * traceroute -I counts in the echo sequence from 1, mtr from 33000 (and on
+ * across its rounds), tracert from anywhere; lasthop's own sequence says
+ * the TTL in its high byte.
+ */
+static void
+icmp_order(const uint8_t *t8, size_t n, uint16_t ipid, int has_ipid,
+    struct infer_reply *o)
+{
+	o->ncounters = 0;
+	o->own_ttl = 0;
+	if (n < 8)
+		return;
+	o->own_ttl = t8[6];
+	o->counter[0] = t8_be16(t8, 6);
+	o->ncounters = 1;
+	if (has_ipid)
+		o->counter[o->ncounters++] = ipid;
+}
+
+/* The echo request an echo reply answers: its identifier and sequence. */
+static size_t
+icmp_answer_t8(const struct pkt *p, uint8_t t8[8])
+{
+	memset(t8, 0, 8);
+	t8[0] = LH_ICMP_ECHO;
+	memcpy(t8 + 4, p->l4.t8 + 4, 4);
+	return 8;
+}
+
+static const uint32_t icmp_seq_bases[] = { 0, 1, 33000 };
+
 const struct probe_method probe_icmp = {
 	.name = "icmp",
 	.proto = IPPROTO_ICMP,
@@ -165,4 +197,8 @@ const struct probe_method probe_icmp = {
 	.record = icmp_record,
 	.method = icmp_method,
 	.split_flows = 0,
+	.order = icmp_order,
+	.counter_name = { "echo sequence", "IP ID" },
+	.counter_base = { { icmp_seq_bases, 3 } },
+	.answer_t8 = icmp_answer_t8,
 };

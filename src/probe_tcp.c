@@ -156,6 +156,42 @@ tcp_method(const struct probe *pr, size_t n, int *constant_flow)
 	return n > 0 && !(pr[0].tcpflags & LH_TH_SYN) ? M_TCP_ACK : M_TCP_SYN;
 }
 
+/* Tools count in the source port, the IP ID or the sequence number. */
+static void
+tcp_order(const uint8_t *t8, size_t n, uint16_t ipid, int has_ipid,
+    struct infer_reply *o)
+{
+	o->ncounters = 0;
+	o->own_ttl = n >= 8 ? t8[4] : 0;
+	if (n < 4)
+		return;
+	o->counter[0] = t8_be16(t8, 0);
+	o->ncounters = 1;
+	if (has_ipid)
+		o->counter[o->ncounters++] = ipid;
+	else
+		return;
+	if (n >= 8)
+		o->counter[o->ncounters++] = t8_be32(t8, 4);
+}
+
+/* A SYN-ACK or RST acknowledges the SYN's sequence number plus one. */
+static size_t
+tcp_answer_t8(const struct pkt *p, uint8_t t8[8])
+{
+	uint32_t seq = p->l4.ack - 1;
+
+	memcpy(t8, p->l4.t8 + 2, 2);
+	memcpy(t8 + 2, p->l4.t8, 2);
+	if (!(p->l4.flags & LH_TH_ACK))
+		return 4;
+	t8[4] = (uint8_t)(seq >> 24);
+	t8[5] = (uint8_t)(seq >> 16);
+	t8[6] = (uint8_t)(seq >> 8);
+	t8[7] = (uint8_t)seq;
+	return 8;
+}
+
 #define TCP_READING \
 	.split = tcp_split, \
 	.decode = tcp_decode, \
@@ -168,7 +204,10 @@ tcp_method(const struct probe *pr, size_t n, int *constant_flow)
 	.answer_fit = tcp_answer_fit, \
 	.record = tcp_record, \
 	.method = tcp_method, \
-	.split_flows = 1
+	.split_flows = 1, \
+	.order = tcp_order, \
+	.counter_name = { "source port", "IP ID", "sequence number" }, \
+	.answer_t8 = tcp_answer_t8
 
 const struct probe_method probe_tcp = {
 	.name = "tcp",

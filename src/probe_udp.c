@@ -157,6 +157,35 @@ udp_method(const struct probe *pr, size_t n, int *constant_flow)
 	return *constant_flow ? M_UDP_PARIS : M_UDP;
 }
 
+/*
+ * Linux traceroute counts in the destination port from 33434, the BSDs
+ * from 33435; lasthop's own length says the TTL.
+ */
+static void
+udp_order(const uint8_t *t8, size_t n, uint16_t ipid, int has_ipid,
+    struct infer_reply *o)
+{
+	o->ncounters = 0;
+	o->own_ttl = n >= 6 ? (uint8_t)(t8_be16(t8, 4) % LEN_MOD) : 0;
+	if (n < 4)
+		return;
+	o->counter[0] = t8_be16(t8, 2);
+	o->counter[1] = t8_be16(t8, 0);
+	o->ncounters = 2;
+	if (has_ipid)
+		o->counter[o->ncounters++] = ipid;
+}
+
+static size_t
+udp_answer_t8(const struct pkt *p, uint8_t t8[8])
+{
+	memcpy(t8, p->l4.t8 + 2, 2);
+	memcpy(t8 + 2, p->l4.t8, 2);
+	return 4;
+}
+
+static const uint32_t udp_dport_bases[] = { 33434, 33435 };
+
 const struct probe_method probe_udp = {
 	.name = "udp",
 	.proto = IPPROTO_UDP,
@@ -175,4 +204,8 @@ const struct probe_method probe_udp = {
 	.record = udp_record,
 	.method = udp_method,
 	.split_flows = 1,
+	.order = udp_order,
+	.counter_name = { "destination port", "source port", "IP ID" },
+	.counter_base = { { udp_dport_bases, 2 } },
+	.answer_t8 = udp_answer_t8,
 };

@@ -493,7 +493,7 @@ class Tracer:
 
     def __init__(self, cap, style, dst=NK_DST, src=VANTAGE, seed=1, nat=None,
                  iface_out=0, iface_in=0, link_in=None, first_seq=None,
-                 mbox_after=None, mbox='rewrite'):
+                 mbox_after=None, mbox='rewrite', reply_only=False):
         self.cap = cap
         self.style = style
         self.src = src
@@ -507,6 +507,9 @@ class Tracer:
         # with a new IP ID).
         self.mbox_after = mbox_after
         self.mbox = mbox
+        # The capture holds the replies only (an 'icmp' filter, a tap on
+        # the return path): the probes are sent but not recorded.
+        self.reply_only = reply_only
         self.ambiguous = 0
         self.iface_out = iface_out
         self.iface_in = iface_in
@@ -523,6 +526,7 @@ class Tracer:
     # -- probes
     def method(self):
         return {'udp': 'udp', 'udp-bsd': 'udp', 'udp-frag': 'udp',
+                'lasthop-udp': 'udp-paris',
                 'dublin': 'udp-paris', 'icmp': 'icmp', 'mtr': 'icmp',
                 'windows': 'icmp', 'icmp-paris': 'icmp-paris',
                 'tcptraceroute': 'tcp-syn', 'tcp-ack': 'tcp-ack'}[self.style]
@@ -545,6 +549,13 @@ class Tracer:
             f1 = ip4(src, dst, 17, seg[:1480], ttl, ipid, mf=True)
             f2 = ip4(src, dst, 17, seg[1480:], ttl, ipid, frag=1480 // 8)
             return [f1, f2]
+        if st == 'lasthop-udp':	# lasthop: Paris, UDP length = TTL mod 64
+            self.ipid = (self.ipid + 1) & 0xffff
+            plen = 32 + ((ttl - 40) % 64)
+            data = b'lhop\x01u' + bytes(plen - 6)
+            return [ip4(src, dst, 17, udp(src, dst, 47123, 33461, data,
+                                          want_csum=0x1000 + k, adj=6),
+                        ttl, self.ipid)]
         if st == 'udp-bsd':		# BSD/macOS: one source port, dport+1
             sport = 0x8000 | self.pid
             self.ipid = (self.ipid + 1) & 0xffff
@@ -596,6 +607,8 @@ class Tracer:
         p.size = 20 + sum(len(x) - 20 for x in pkts)
         if not hidden:
             for i, ip in enumerate(pkts):
+                if self.reply_only:
+                    break
                 self.cap.add(t + i * 12 * US, ip, 'out', iface=self.iface_out,
                              note='fragment' if i else None)
             self.probes.append(p)
@@ -675,7 +688,7 @@ class Tracer:
         """What the destination answers to a probe that reached it."""
         st = self.style
         ip = p.ip
-        if st in ('udp', 'udp-bsd', 'dublin', 'udp-frag'):
+        if st in ('udp', 'udp-bsd', 'dublin', 'udp-frag', 'lasthop-udp'):
             if st == 'udp-frag' and self.mbox_after is None:
                 # it quotes the reassembled datagram
                 seg = b''.join(x[20:] for x in p.frags)
@@ -746,9 +759,12 @@ class Tracer:
                         e['quoted_ttl'] = r['quoted_ttl']
                 pj.append(e)
             out.append({'ttl': ttl, 'probes': pj})
-        return {'src': self.src, 'dst': self.dst, 'method': self.method(),
-                'stop_reason': self.stop, 'unmatched_replies': self.orphans,
-                'ambiguous_replies': self.ambiguous, 'hops': out}
+        tj = {'src': self.src, 'dst': self.dst, 'method': self.method(),
+              'stop_reason': self.stop, 'unmatched_replies': self.orphans,
+              'ambiguous_replies': self.ambiguous, 'hops': out}
+        if self.reply_only:
+            tj['reply_only'] = True
+        return tj
 
 
 def answer(tr, p, path, dst, t, ttl):
@@ -1178,6 +1194,51 @@ def case_frag_each(name):
     return cap
 
 
+def case_reply_only(name, style, link='eth', silent=(), seed=60, **kw):
+    """A capture of the replies only: the probes of `style` are sent, but
+    the capture (an 'icmp' filter, a tap on the return path) holds none of
+    them.  TTLs come from what the replies quote."""
+    cap = Capture(name, link)
+    tr = Tracer(cap, style, seed=seed, reply_only=True, **kw)
+    run(tr, CU, CU_DST, 40 * MS, silent=silent, wait=1 * S)
+    tr.stop = 'completed'
+    return cap
+
+
+def case_reply_only_mtr(name):
+    """mtr -c 3 with an 'icmp' capture filter: its probes are ICMP too, so
+    the filter keeps them; with 'icmp[0] != 8' it does not: replies only,
+    one probe per TTL per round, the sequence running on across rounds."""
+    cap = Capture(name, 'eth')
+    tr = Tracer(cap, 'mtr', seed=61, reply_only=True)
+    tr.hops_to_dst = len(CU) + 1
+    t = 40 * MS
+    for rnd in range(3):
+        for ttl in range(1, 7 + (rnd == 0)):
+            p = tr.send(ttl, t)
+            answer(tr, p, CU, CU_DST, t, ttl)
+            t += 1 * MS
+        t += 1 * S
+    tr.past_dst = 1
+    tr.stop = 'completed'
+    return cap
+
+
+def case_reply_only_unplaced(name):
+    """tcptraceroute's replies alone: constant ports and sequence number,
+    a random IP ID: nothing tells their TTLs, so none is placed."""
+    cap = Capture(name, 'eth')
+    tr = Tracer(cap, 'tcptraceroute', seed=62, reply_only=True)
+    run(tr, CU, CU_DST, 40 * MS)
+    for p in tr.probes:
+        if p.reply is not None:
+            tr.orphans += 1
+        p.reply = None
+    tr.probes = []
+    tr.stop = 'capture ended'
+    return cap
+
+
 def case_dup(name):
     """219.158.96.2 (hop 3) answers its second probe twice, 180 us apart."""
     cap = Capture(name, 'eth')
@@ -1558,6 +1619,18 @@ CASES = [
     ('synth-mbox-dublin', case_mbox_dublin),
     ('synth-mbox-reassembled', case_mbox_reassembled),
     ('synth-fragments-each', case_frag_each),
+    ('synth-reply-only-udp',
+     lambda n: case_reply_only(n, 'udp', silent={(2, 1), (4, 0), (4, 1),
+                                                 (4, 2)})),
+    ('synth-reply-only-udp-bsd',
+     lambda n: case_reply_only(n, 'udp-bsd', link='null', seed=63)),
+    ('synth-reply-only-icmp', lambda n: case_reply_only(n, 'icmp', seed=64)),
+    ('synth-reply-only-tracert',
+     lambda n: case_reply_only(n, 'windows', seed=65)),
+    ('synth-reply-only-lasthop',
+     lambda n: case_reply_only(n, 'lasthop-udp', seed=66)),
+    ('synth-reply-only-mtr', case_reply_only_mtr),
+    ('synth-reply-only-unplaced', case_reply_only_unplaced),
     ('synth-duplicate', case_dup),
     ('synth-late-reply', case_late),
     ('synth-capture-started-late', case_started_late),
