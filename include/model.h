@@ -74,6 +74,19 @@ enum stop_reason {
 				   but no probe can be told from their replies */
 };
 
+/*
+ * What the quotes of a trace show of one corroborating field (RW_*):
+ * kept up to hop `after` (0: no quote kept it), rewritten from hop `from`
+ * on; `mixed` when a quote past `from` kept it again (no single place on
+ * the path explains it).
+ */
+struct rw_summary {
+	uint8_t		field;		/* the bit's index: rw_name(field) */
+	uint8_t		after, from;
+	uint8_t		mixed;
+	uint32_t	quotes;		/* quotes that showed it rewritten */
+};
+
 struct probe {
 	int64_t		tx_ns;		/* send time (capture timestamp) */
 	int64_t		rx_ns;		/* first reply's time, if replied */
@@ -151,6 +164,10 @@ struct trace {
 	uint64_t	 dropped;	/* probes past the per-trace limit */
 	uint64_t	 past_dst;	/* probes sent beyond where the path ended */
 
+	/* Where the quotes show corroborating fields rewritten (engine). */
+	struct rw_summary rws[RW_NFIELDS];
+	uint8_t		 nrws;
+
 	/*
 	 * Reply-only: the probes are not in the capture, their TTLs come
 	 * from what the replies quote (infer.h): which reading placed them.
@@ -166,21 +183,10 @@ struct trace {
 };
 
 const char *method_name(enum method m);
+/* The IP protocol of a method's probes (IPPROTO_*), 0 if unknown. */
+uint8_t method_proto(enum method m);
 const char *stop_name(enum stop_reason s);
 const char *reply_kind_name(enum reply_kind k);
-
-/*
- * What the quotes of a trace show of one corroborating field (RW_*):
- * kept up to hop `after` (0: no quote kept it), rewritten from hop `from`
- * on; `mixed` when a quote past `from` kept it again (no single place on
- * the path explains it).
- */
-struct rw_summary {
-	uint8_t		field;		/* the bit's index: rw_name(field) */
-	uint8_t		after, from;
-	uint8_t		mixed;
-	uint32_t	quotes;		/* quotes that showed it rewritten */
-};
 
 /* One summary per field some quote showed rewritten; how many. */
 size_t trace_rewrites(const struct trace *t,

@@ -1122,6 +1122,7 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 		return -1;
 	}
 	trace_trim_past_destination(t);
+	t->nrws = (uint8_t)trace_rewrites(t, t->rws);
 	t->eof_ns = e->now;
 	t->stop = trace_stop_reason(t, e->o.gap_limit, e->o.late_ns);
 	/* File totals count what belongs to traces, not to other traffic. */

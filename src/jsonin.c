@@ -21,6 +21,7 @@
 #include "analysis.h"
 #include "jsonin.h"
 #include "lh.h"
+#include "proto.h"
 
 /* Element paths are cut at PATHLEN; only an error message would show it. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -920,17 +921,6 @@ fail:
 
 /* ---- traces ---- */
 
-static int
-method_proto(int m, int has_icmp_id)
-{
-	switch (m) {
-	case M_UDP: case M_UDP_PARIS:		return 17;
-	case M_ICMP: case M_ICMP_PARIS:		return 1;
-	case M_TCP_SYN: case M_TCP_ACK:		return 6;
-	default:				return has_icmp_id ? 1 : 0;
-	}
-}
-
 static struct trace *
 read_trace(const struct jctx *c, const json_t *to, const char *path)
 {
@@ -1006,8 +996,10 @@ read_trace(const struct jctx *c, const json_t *to, const char *path)
 	t->own = tool != NULL && strcmp(tool, "lasthop") == 0;
 	t->method = (enum method)m;
 	t->stop = (enum stop_reason)stop;
-	t->proto = (uint8_t)method_proto(m, hi == 1);
-	if (hs == 1 && t->proto != 1) {
+	t->proto = method_proto((enum method)m);
+	if (t->proto == 0 && hi == 1)
+		t->proto = IPPROTO_ICMP;	/* an unknown method with an echo id */
+	if (hs == 1 && t->proto != IPPROTO_ICMP) {
 		t->has_flow = 1;
 		t->flow_sport = sport;
 		t->flow_dport = dport;

@@ -5,6 +5,7 @@
 #include "analysis.h"
 #include "lh.h"
 #include "model.h"
+#include "proto.h"
 
 const char *
 method_name(enum method m)
@@ -17,6 +18,17 @@ method_name(enum method m)
 	case M_TCP_SYN:		return "tcp-syn";
 	case M_TCP_ACK:		return "tcp-ack";
 	default:		return "unknown";
+	}
+}
+
+uint8_t
+method_proto(enum method m)
+{
+	switch (m) {
+	case M_UDP: case M_UDP_PARIS:		return IPPROTO_UDP;
+	case M_ICMP: case M_ICMP_PARIS:		return IPPROTO_ICMP;
+	case M_TCP_SYN: case M_TCP_ACK:		return IPPROTO_TCP;
+	default:				return 0;
 	}
 }
 

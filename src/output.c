@@ -255,7 +255,7 @@ lb_ip4(struct lbuf *lb, uint32_t addr)
 static void
 text_flow(struct lbuf *lb, const struct trace *t)
 {
-	if (t->proto == 1 && t->echo_id != 0) {
+	if (t->proto == IPPROTO_ICMP && t->echo_id != 0) {
 		LB_LIT(lb, ", icmp id ");
 		lb_u64(lb, t->echo_id);
 	} else if (t->has_flow) {
@@ -457,8 +457,8 @@ text_count(struct lbuf *lb, uint64_t n, const char *what)
 static void
 text_rewrites(struct lbuf *lb, const struct trace *t)
 {
-	struct rw_summary rs[RW_NFIELDS];
-	size_t n = trace_rewrites(t, rs), i, j;
+	const struct rw_summary *rs = t->rws;
+	size_t n = t->nrws, i, j;
 	uint8_t done = 0;
 
 	for (i = 0; i < n; i++) {
@@ -1034,7 +1034,7 @@ json_trace_head(const struct trace *t)
 	rc |= set_new(o, "file", json_string(t->file ? t->file : "-"));
 	rc |= set_new(o, "start", json_string(fmt_time(t->first_ns, tb,
 	    sizeof(tb))));
-	if (t->proto == 1)
+	if (t->proto == IPPROTO_ICMP)
 		rc |= set_new(o, "icmp_id", json_integer(t->echo_id));
 	else if (t->has_flow) {
 		rc |= set_new(o, "sport", json_integer(t->flow_sport));

@@ -23,9 +23,6 @@
 #include "model.h"
 #include "textimport.h"
 
-#define IP_UDP	17
-#define IP_ICMP	1
-#define IP_TCP	6
 
 #define EOF_FAR_NS	(3600LL * 1000000000)	/* "the tool stopped by itself" */
 #define TSHOW		48	/* buffer for a token quoted in a message */
@@ -998,8 +995,7 @@ finish(struct parser *p)
 	t->src = c->src;
 	t->dst = c->dst;
 	t->method = c->method;
-	t->proto = c->method == M_ICMP ? IP_ICMP : c->method == M_UDP ?
-	    IP_UDP : IP_TCP;
+	t->proto = method_proto(c->method);
 	if (c->method == M_TCP_SYN && c->sport != 0 && c->dport != 0) {
 		t->has_flow = 1;
 		t->flow_sport = c->sport;
