@@ -48,6 +48,7 @@ struct engine_opts {
 #define ENGINE_WINDOW_NS	(30LL * 1000000000)
 #define ENGINE_LATE_NS		TRACE_WAIT_NS
 #define ENGINE_MAX_PROBES	(256u * 1024)
+#define ENGINE_UNMATCHED_DSTS	8
 
 struct engine_stats {
 	uint64_t	frames;		/* records fed */
@@ -65,6 +66,12 @@ struct engine_stats {
 	uint64_t	rejected;	/* near misses refused in strict mode */
 	uint64_t	traces;		/* traces handed out */
 	uint64_t	other_dst;	/* packets about destinations --dst leaves out */
+	/* Replies no trace takes, by the destination they quote (the first). */
+	struct {
+		uint32_t	dst;
+		uint64_t	replies;
+	}		unmatched[ENGINE_UNMATCHED_DSTS];
+	uint8_t		nunmatched;
 };
 
 /*

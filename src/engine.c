@@ -911,9 +911,18 @@ match_direct(struct engine *e, const struct reply *r,
 	}
 	if (best == NULL)
 		return 0;
-	if (e->o.strict && bfit == 0) {
-		e->st.rejected++;	/* does not acknowledge our numbers */
-		return 1;
+	if (bfit == 0) {
+		/*
+		 * A TCP answer acknowledges its SYN's sequence number plus one,
+		 * or echoes an ACK probe's acknowledgement (RFC 793; a firewall
+		 * that modulates sequence numbers translates them back): one
+		 * that fits no probe answers none, live or in a replay.
+		 */
+		if (e->o.strict) {
+			e->st.rejected++;
+			return 1;
+		}
+		return 0;
 	}
 	attach(e, best->s, best->idx, r, 0, 0);
 	return 1;
@@ -1133,6 +1142,24 @@ emit_trace(struct engine *e, const struct session *s, struct probe *pr,
 	return e->emit(e->arg, t, err, errlen);
 }
 
+/* Replies that no trace takes, by the destination they quote (a few). */
+static void
+note_unmatched_dst(struct engine *e, uint32_t dst, uint64_t n)
+{
+	struct engine_stats *st = &e->st;
+	size_t i;
+
+	for (i = 0; i < st->nunmatched; i++)
+		if (st->unmatched[i].dst == dst) {
+			st->unmatched[i].replies += n;
+			return;
+		}
+	if (st->nunmatched < ENGINE_UNMATCHED_DSTS) {
+		st->unmatched[st->nunmatched].dst = dst;
+		st->unmatched[st->nunmatched++].replies = n;
+	}
+}
+
 /*
  * A reply-only session: the TTLs its replies' quotes tell (infer.h); the
  * replies they do not place stay unmatched.  A trace even when none is
@@ -1172,6 +1199,11 @@ emit_reply_only(struct engine *e, struct session *s, char *err,
 		}
 	free(in);
 	free(ttl);
+	if (k == 0 && s->n < 2) {
+		/* A lone reply: unmatched, with the destination it quotes. */
+		note_unmatched_dst(e, s->dst, s->n);
+		return 0;
+	}
 	s->orphans += s->n - k;
 	e->st.orphans -= placed <= e->st.orphans ? placed : e->st.orphans;
 	s->n = (uint32_t)k;
@@ -1280,8 +1312,11 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 		lru_unlink(e, s);
 		session_unhash(e, s);
 		s->closed = 1;
-		if (!s->promoted)
+		if (!s->promoted) {
+			if (s->replyonly)
+				note_unmatched_dst(e, s->dst, s->n);
 			session_free(s);
+		}
 	}
 	while ((s = e->emit_head) != NULL && s->closed) {
 		e->emit_head = s->emit_next;
