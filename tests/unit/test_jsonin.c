@@ -151,6 +151,16 @@ same_analysis(const struct analysis *a, const struct analysis *b)
 	    (b->upstream_source == NULL));
 	if (a->upstream_source != NULL)
 		assert_string_equal(a->upstream_source, b->upstream_source);
+	/* the AS data that judged it (at least the embedded set) */
+	assert_true(a->nasdata >= 1);
+	assert_int_equal(a->nasdata, b->nasdata);
+	for (i = 0; i < a->nasdata; i++) {
+		assert_string_equal(a->asdata[i].kind, b->asdata[i].kind);
+		assert_string_equal(a->asdata[i].name, b->asdata[i].name);
+		assert_string_equal(a->asdata[i].version,
+		    b->asdata[i].version);
+		assert_string_equal(a->asdata[i].format, b->asdata[i].format);
+	}
 	assert_int_equal(a->nannots, b->nannots);
 	for (i = 0; i < a->nannots; i++)
 		same_annot(&a->annots[i], &b->annots[i],
