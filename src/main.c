@@ -186,8 +186,14 @@ asdb_find(const char *opt, char *path, size_t pathlen, int *named)
 		int n = snprintf(path, pathlen, "%s/%s/%s", exe_dir, rel[i],
 		    ASDB_FILE_NAME);
 
-		if (n > 0 && (size_t)n < pathlen && stat(path, &sb) == 0)
+		if (n > 0 && (size_t)n < pathlen && stat(path, &sb) == 0) {
+			char *real = realpath(path, NULL);	/* no "bin/.." */
+
+			if (real != NULL && strlen(real) < pathlen)
+				memcpy(path, real, strlen(real) + 1);
+			free(real);
 			return 1;
+		}
 	}
 	return 0;
 }
