@@ -94,7 +94,7 @@ static void
 exercise_map(const unsigned char *img, size_t len, const uint8_t *data,
     size_t size)
 {
-	struct asmap *m = asmap_new();
+	static struct asmap *m;	/* the embedded data, loaded once */
 	struct asmap_result r;
 	struct asmap_asinfo ai;
 	char err[LH_ERRLEN];
@@ -102,9 +102,10 @@ exercise_map(const unsigned char *img, size_t len, const uint8_t *data,
 	    sizeof(err));
 	size_t i;
 
-	if (m == NULL || db == NULL || asmap_load_default(m, err,
-	    sizeof(err)) != 0 || asmap_attach_asdb(m, db, err,
-	    sizeof(err)) != 0)
+	if (m == NULL && ((m = asmap_new()) == NULL ||
+	    asmap_load_default(m, err, sizeof(err)) != 0))
+		abort();
+	if (db == NULL || asmap_attach_asdb(m, db, err, sizeof(err)) != 0)
 		abort();
 	for (i = 0; i < NPROBE + size / 4; i++) {
 		uint32_t a = addr_at(data, i);
@@ -118,7 +119,8 @@ exercise_map(const unsigned char *img, size_t len, const uint8_t *data,
 		    strlen(ai.org) > ASDB_ORG_MAX)
 			abort();
 	}
-	asmap_free(m);
+	if (asmap_attach_asdb(m, NULL, err, sizeof(err)) != 0)
+		abort();
 }
 
 int
