@@ -24,15 +24,17 @@
  *     header (256 bytes): magic "LHASDB\r\n", byte-order mark, format
  *         version, dataset name and version, counts, and the offset of
  *         every section; the file's own size
- *     index    2^16 + 1 x u32: the interval holding the first address of
- *              every /16 (the last entry: the last interval)
- *     starts   n x u32: the address space cut into n intervals, ascending,
- *              starts[0] = 0
- *     vals     n x u32: interval -> index into asns, or 0xffffffff (no AS)
+ *     index    2^20 + 1 x u32: the interval holding the first address of
+ *              every /20 (the last entry: the last interval); 4 MiB, and
+ *              a /20 of the real table holds 2.6 intervals on average
+ *     ivals    n x (u32 start, u32 AS): the address space cut into n
+ *              intervals, starts ascending from 0; AS 0 = no AS there (the
+ *              AS beside its start: a lookup's last read is in the same
+ *              cache line as its last comparison)
  *     asns     m x u32, ascending; orgs m x u32: offsets into strings
  *     strings  NUL-terminated names; its last byte is NUL
  * A lookup is one index read and a binary search among the intervals of
- * one /16.
+ * one /20.
  *
  * The image is untrusted input: asdb_open() checks the header, and every
  * section against the file's size; a lookup range-checks every index it
@@ -151,6 +153,12 @@ void asdb_get_info(const struct asdb *db, struct asdb_info *out);
 
 /* The AS of addr: 1 and *hit filled, or 0 (no AS there). */
 int asdb_lookup(const struct asdb *db, uint32_t addr, struct asdb_hit *hit);
+
+/*
+ * Interval i (0 .. info.intervals - 1) in address order: *hit's first and
+ * last filled, and 1 with hit->asn when it has an AS, else 0.
+ */
+int asdb_interval(const struct asdb *db, size_t i, struct asdb_hit *hit);
 
 /*
  * The organisation of asn: 1 and *org set (valid until asdb_close()), or 0

@@ -21,7 +21,7 @@
 #include "lh.h"
 
 #define NONE		UINT32_MAX
-#define INDEX_BITS	16
+#define INDEX_BITS	20
 #define INDEX_N		((1u << INDEX_BITS) + 1)
 #define MAX_IMAGE	(1ull << 30)	/* 1 GiB: far beyond any real table */
 #define BOM		0x0a0b0c0du
@@ -40,9 +40,11 @@ struct hdr {
 	char	 version[ASDB_VERSION_MAX];
 	uint32_t nint;			/* intervals */
 	uint32_t nasns;
-	uint32_t index_bits;		/* 16 in format 1 */
+	uint32_t index_bits;		/* 20 in format 1 */
 	uint32_t nv6;			/* IPv6 intervals: 0 in format 1 */
-	uint64_t off_index, off_starts, off_vals, off_asns, off_orgs;
+	uint64_t off_index, off_ivals;
+	uint64_t off_unused;		/* 0 in format 1 */
+	uint64_t off_asns, off_orgs;
 	uint64_t off_strings, strings_size;
 	uint64_t file_size;
 	uint32_t nranges;		/* intervals with an AS */
@@ -743,7 +745,7 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
     const char *version, size_t *lenp, char *err, size_t errlen)
 {
 	struct hdr h;
-	uint32_t *ord = NULL, *orgs = NULL, *idx;
+	uint32_t *ord = NULL, *orgs = NULL, *idx, *ivals;
 	size_t i, k, slen = 1, n = b->nint, m = b->nasns;
 	uint64_t off;
 	unsigned char *img = NULL;
@@ -796,10 +798,8 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
 	off = sizeof(h);
 	h.off_index = off;
 	off += (uint64_t)INDEX_N * 4;
-	h.off_starts = off;
-	off += (uint64_t)n * 4;
-	h.off_vals = off;
-	off += (uint64_t)n * 4;
+	h.off_ivals = off;
+	off += (uint64_t)n * 8;
 	h.off_asns = off;
 	off += (uint64_t)m * 4;
 	h.off_orgs = off;
@@ -813,7 +813,7 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
 		goto oom;
 	memcpy(img, &h, sizeof(h));
 
-	/* The /16 index: the interval holding each block's first address. */
+	/* The /20 index: the interval holding each block's first address. */
 	idx = (uint32_t *)(img + h.off_index);
 	for (i = 0, k = 0; i < (1u << INDEX_BITS); i++) {
 		uint32_t a = (uint32_t)i << (32 - INDEX_BITS);
@@ -823,8 +823,11 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
 		idx[i] = (uint32_t)k;
 	}
 	idx[1u << INDEX_BITS] = (uint32_t)(n - 1);
-	memcpy(img + h.off_starts, b->starts, n * 4);
-	memcpy(img + h.off_vals, b->vals, n * 4);
+	ivals = (uint32_t *)(img + h.off_ivals);
+	for (i = 0; i < n; i++) {
+		ivals[2 * i] = b->starts[i];
+		ivals[2 * i + 1] = b->vals[i] == NONE ? 0 : b->asn_v[b->vals[i]];
+	}
 	if (m > 0) {
 		memcpy(img + h.off_asns, b->asn_v, m * 4);
 		memcpy(img + h.off_orgs, orgs, m * 4);
@@ -893,7 +896,9 @@ struct asdb {
 	int		 mapped;	/* munmap (else free) */
 	char		*path;
 	struct hdr	 h;
-	const uint32_t	*idx, *starts, *vals, *asns, *orgs;
+	const uint32_t	*idx;
+	const uint32_t	*ivals;		/* (start, AS or 0) per interval */
+	const uint32_t	*asns, *orgs;
 	const char	*strings;
 	size_t		 nint, nasns, strsize;
 };
@@ -942,7 +947,7 @@ check_header(struct asdb *db, char *err, size_t errlen)
 		    "reads format %d (compile the image again)", p, h->format,
 		    ASDB_FORMAT_VERSION);
 	if (h->hdr_size != sizeof(*h) || h->flags != 0 || h->nv6 != 0 ||
-	    h->index_bits != INDEX_BITS)
+	    h->index_bits != INDEX_BITS || h->off_unused != 0)
 		return lh_err(err, errlen, "%s: bad header (size %u, flags %u, "
 		    "IPv6 intervals %u, index bits %u)", p, h->hdr_size,
 		    h->flags, h->nv6, h->index_bits);
@@ -957,8 +962,8 @@ check_header(struct asdb *db, char *err, size_t errlen)
 		return lh_err(err, errlen, "%s: bad counts (%u intervals, %u "
 		    "with an AS)", p, h->nint, h->nranges);
 	if (!section_ok(db, h->off_index, INDEX_N) ||
-	    !section_ok(db, h->off_starts, h->nint) ||
-	    !section_ok(db, h->off_vals, h->nint) ||
+	    h->nint > db->size / 8 ||
+	    !section_ok(db, h->off_ivals, 2 * (uint64_t)h->nint) ||
 	    !section_ok(db, h->off_asns, h->nasns) ||
 	    !section_ok(db, h->off_orgs, h->nasns) ||
 	    h->off_strings < sizeof(*h) || h->off_strings > db->size ||
@@ -966,8 +971,7 @@ check_header(struct asdb *db, char *err, size_t errlen)
 	    h->strings_size > db->size - h->off_strings)
 		return lh_err(err, errlen, "%s: a section lies outside the file", p);
 	db->idx = (const uint32_t *)(db->base + h->off_index);
-	db->starts = (const uint32_t *)(db->base + h->off_starts);
-	db->vals = (const uint32_t *)(db->base + h->off_vals);
+	db->ivals = (const uint32_t *)(db->base + h->off_ivals);
 	db->asns = (const uint32_t *)(db->base + h->off_asns);
 	db->orgs = (const uint32_t *)(db->base + h->off_orgs);
 	db->strings = (const char *)db->base + h->off_strings;
@@ -977,7 +981,7 @@ check_header(struct asdb *db, char *err, size_t errlen)
 	if (db->strings[db->strsize - 1] != '\0')
 		return lh_err(err, errlen, "%s: the string table is not "
 		    "terminated", p);
-	if (db->starts[0] != 0)
+	if (db->ivals[0] != 0)
 		return lh_err(err, errlen, "%s: the intervals do not start at "
 		    "0.0.0.0", p);
 	return 0;
@@ -1104,7 +1108,7 @@ asdb_lookup(const struct asdb *db, uint32_t addr, struct asdb_hit *hit)
 {
 	uint32_t t = addr >> (32 - INDEX_BITS);
 	size_t lo = db->idx[t], hi = db->idx[t + 1], mid;
-	uint32_t v;
+	uint32_t asn;
 
 	/* Every index read from the file is range-checked before use. */
 	if (hi >= db->nint)
@@ -1113,18 +1117,29 @@ asdb_lookup(const struct asdb *db, uint32_t addr, struct asdb_hit *hit)
 		lo = hi;
 	while (lo < hi) {
 		mid = lo + (hi - lo + 1) / 2;
-		if (db->starts[mid] <= addr)
+		if (db->ivals[2 * mid] <= addr)
 			lo = mid;
 		else
 			hi = mid - 1;
 	}
-	v = db->vals[lo];
-	if (v >= db->nasns)
-		return 0;	/* no AS here (or a value out of range) */
-	hit->first = db->starts[lo];
-	hit->last = lo + 1 < db->nint ? db->starts[lo + 1] - 1 : UINT32_MAX;
-	hit->asn = db->asns[v];
+	/* the AS sits beside the start: no further cache line */
+	if ((asn = db->ivals[2 * lo + 1]) == 0)
+		return 0;
+	hit->first = db->ivals[2 * lo];
+	hit->last = lo + 1 < db->nint ? db->ivals[2 * lo + 2] - 1 : UINT32_MAX;
+	hit->asn = asn;
 	return 1;
+}
+
+int
+asdb_interval(const struct asdb *db, size_t i, struct asdb_hit *hit)
+{
+	if (i >= db->nint)
+		return 0;
+	hit->first = db->ivals[2 * i];
+	hit->last = i + 1 < db->nint ? db->ivals[2 * i + 2] - 1 : UINT32_MAX;
+	hit->asn = db->ivals[2 * i + 1];
+	return hit->asn != 0;
 }
 
 int
@@ -1154,36 +1169,28 @@ asdb_org(const struct asdb *db, uint32_t asn, const char **org)
 	return 1;
 }
 
+/* Is asn in the AS table? */
+static int
+known_asn(const struct asdb *db, uint32_t asn)
+{
+	size_t lo = 0, hi = db->nasns, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (db->asns[mid] < asn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < db->nasns && db->asns[lo] == asn;
+}
+
 int
 asdb_verify(const struct asdb *db, char *err, size_t errlen)
 {
 	size_t i, k, nr = 0;
 	const char *p = db->path;
 
-	for (i = 0; i < db->nint; i++) {
-		if (i > 0 && db->starts[i] <= db->starts[i - 1])
-			return lh_err(err, errlen, "%s: interval %zu does not "
-			    "start after the one before it", p, i);
-		if (db->vals[i] != NONE && db->vals[i] >= db->nasns)
-			return lh_err(err, errlen, "%s: interval %zu names AS "
-			    "index %u of %zu", p, i, db->vals[i], db->nasns);
-		nr += db->vals[i] != NONE;
-	}
-	if (nr != db->h.nranges)
-		return lh_err(err, errlen, "%s: %zu intervals have an AS, the "
-		    "header says %u", p, nr, db->h.nranges);
-	for (i = 0, k = 0; i < (1u << INDEX_BITS); i++) {
-		uint32_t a = (uint32_t)i << (32 - INDEX_BITS);
-
-		while (k + 1 < db->nint && db->starts[k + 1] <= a)
-			k++;
-		if (db->idx[i] != k)
-			return lh_err(err, errlen, "%s: index entry %zu is %u, "
-			    "not %zu", p, i, db->idx[i], k);
-	}
-	if (db->idx[1u << INDEX_BITS] != db->nint - 1)
-		return lh_err(err, errlen, "%s: the index's last entry is wrong",
-		    p);
 	for (i = 0; i < db->nasns; i++) {
 		const char *s;
 		size_t len;
@@ -1201,5 +1208,31 @@ asdb_verify(const struct asdb *db, char *err, size_t errlen)
 			    "UTF-8 of at most %d bytes", p, db->asns[i],
 			    ASDB_ORG_MAX);
 	}
+	for (i = 0; i < db->nint; i++) {
+		uint32_t asn = db->ivals[2 * i + 1];
+
+		if (i > 0 && db->ivals[2 * i] <= db->ivals[2 * i - 2])
+			return lh_err(err, errlen, "%s: interval %zu does not "
+			    "start after the one before it", p, i);
+		if (asn != 0 && !known_asn(db, asn))
+			return lh_err(err, errlen, "%s: interval %zu names AS%u, "
+			    "which the AS table lacks", p, i, asn);
+		nr += asn != 0;
+	}
+	if (nr != db->h.nranges)
+		return lh_err(err, errlen, "%s: %zu intervals have an AS, the "
+		    "header says %u", p, nr, db->h.nranges);
+	for (i = 0, k = 0; i < (1u << INDEX_BITS); i++) {
+		uint32_t a = (uint32_t)i << (32 - INDEX_BITS);
+
+		while (k + 1 < db->nint && db->ivals[2 * k + 2] <= a)
+			k++;
+		if (db->idx[i] != k)
+			return lh_err(err, errlen, "%s: index entry %zu is %u, "
+			    "not %zu", p, i, db->idx[i], k);
+	}
+	if (db->idx[1u << INDEX_BITS] != db->nint - 1)
+		return lh_err(err, errlen, "%s: the index's last entry is wrong",
+		    p);
 	return 0;
 }

@@ -520,6 +520,25 @@ route_out(const struct asmap *m, const struct rent *e, struct asmap_route *out)
 }
 
 /*
+ * Host bits of the largest aligned block around addr that starts at or
+ * after lo: any count up to the highest bit where addr and lo differ
+ * (above it the block's start exceeds lo), or up to lo's trailing zeros
+ * (the block then starts at lo).  For the end, the same with every bit
+ * flipped (hi's trailing ones).
+ */
+static unsigned
+host_bits(uint32_t addr, uint32_t lo)
+{
+	uint32_t d = addr ^ lo;
+	unsigned k = d != 0 ? 31 - (unsigned)__builtin_clz(d) : 0;
+	unsigned z = lo != 0 ? (unsigned)__builtin_ctz(lo) : 32;
+
+	if (d == 0)
+		return z;
+	return z > k ? z : k;
+}
+
+/*
  * The image's answer for addr, as a route: the largest CIDR block around
  * addr inside the image's interval (what splitting the interval into
  * prefixes, as the --asmap loader does, would have matched).
@@ -528,19 +547,18 @@ static int
 image_lookup(const struct asdb *db, uint32_t addr, struct asmap_result *r)
 {
 	struct asdb_hit hit;
-	unsigned len = 32;
+	unsigned h = 0, h2;
 
 	if (asdb_lookup(db, addr, &hit) != 1)
 		return 0;
-	while (len > 0 && hit.first <= addr && addr <= hit.last) {
-		uint32_t lo = addr & pfx_mask(len - 1);
-
-		if (lo < hit.first || pfx_last(lo, len - 1) > hit.last)
-			break;
-		len--;
+	if (hit.first <= addr && addr <= hit.last) {	/* else a bad image */
+		h = host_bits(addr, hit.first);
+		h2 = host_bits(~addr, ~hit.last);
+		if (h2 < h)
+			h = h2;
 	}
-	r->prefix = addr & pfx_mask(len);
-	r->len = (uint8_t)len;
+	r->len = (uint8_t)(32 - h);
+	r->prefix = addr & pfx_mask(32 - h);
 	r->source = ASMAP_SRC_ASDB;
 	r->asn = hit.asn;
 	return 1;

@@ -49,8 +49,9 @@ mkdir -p "$(dirname "$IMAGE")"
 "$LASTHOP" asdb info --verify "$IMAGE.new" >/dev/null ||
 	{ rm -f "$IMAGE.new"; exit 1; }
 mv -f "$IMAGE.new" "$IMAGE"
-# The licences travel with the image (CC BY 4.0 asks for attribution).
-for f in DBIP-LICENSE NRO_LICENSE ROUTEVIEWS-LICENSE MODIFICATIONS; do
+# The licences travel with the image (CC BY 4.0 asks for attribution); the
+# CSV stays beside it for make bench (its --asmap reference) and --asmap.
+for f in DBIP-LICENSE NRO_LICENSE ROUTEVIEWS-LICENSE MODIFICATIONS "$CSV"; do
 	[ -f "$scratch/package/$f" ] && cp "$scratch/package/$f" "$(dirname "$IMAGE")/"
 done
 echo "asdb: $IMAGE: $PKG $VER"

@@ -600,8 +600,8 @@ test_roundtrip_1m(void **state)
 #define H_NINT		120
 #define H_NASNS		124
 #define H_OFF_INDEX	136
-#define H_OFF_STARTS	144
-#define H_OFF_VALS	152
+#define H_OFF_IVALS	144
+#define H_OFF_UNUSED	152
 #define H_OFF_ASNS	160
 #define H_OFF_STRINGS	176
 #define H_STR_SIZE	184
@@ -691,10 +691,11 @@ test_damaged_images(void **state)
 	DAMAGE(put32(c, H_NINT, 0x40000000), "outside the file");
 	DAMAGE(put32(c, H_NASNS, 0xffffffff), "outside the file");
 	DAMAGE(put64(c, H_OFF_INDEX, 4), "outside the file");
-	DAMAGE(put64(c, H_OFF_STARTS, len), "outside the file");
-	DAMAGE(put64(c, H_OFF_STARTS, get64(img, H_OFF_STARTS) + 2),
+	DAMAGE(put64(c, H_OFF_IVALS, len), "outside the file");
+	DAMAGE(put64(c, H_OFF_IVALS, get64(img, H_OFF_IVALS) + 2),
 	    "outside the file");
-	DAMAGE(put64(c, H_OFF_VALS, ~(uint64_t)0 - 3), "outside the file");
+	DAMAGE(put64(c, H_OFF_UNUSED, 256), "bad header");
+	DAMAGE(put32(c, H_NINT, (uint32_t)(len / 8)), "outside the file");
 	DAMAGE(put64(c, H_OFF_ASNS, len - 4), "outside the file");
 	DAMAGE(put64(c, H_OFF_STRINGS, len + 1), "outside the file");
 	DAMAGE(put64(c, H_STR_SIZE, 0), "outside the file");
@@ -702,7 +703,7 @@ test_damaged_images(void **state)
 	DAMAGE(put64(c, H_FILE_SIZE, len + 4), "truncated or extended");
 	DAMAGE(c[get64(img, H_OFF_STRINGS) + get64(img, H_STR_SIZE) - 1] = 'x',
 	    "not terminated");
-	DAMAGE(put32(c, get64(img, H_OFF_STARTS), 5), "do not start at");
+	DAMAGE(put32(c, get64(img, H_OFF_IVALS), 5), "do not start at");
 #undef DAMAGE
 	free(c);
 	free(img);
@@ -717,7 +718,7 @@ test_damage_inside(void **state)
 {
 	unsigned char *img, *c;
 	size_t len, i, k;
-	uint64_t oi, os, ov, oo, ostr;
+	uint64_t oi, os, oo, ostr;
 	char err[LH_ERRLEN];
 
 	(void)state;
@@ -725,8 +726,7 @@ test_damage_inside(void **state)
 	c = malloc(len);
 	assert_non_null(c);
 	oi = get64(img, H_OFF_INDEX);
-	os = get64(img, H_OFF_STARTS);
-	ov = get64(img, H_OFF_VALS);
+	os = get64(img, H_OFF_IVALS);
 	oo = get64(img, H_OFF_ASNS + 8);	/* the orgs section */
 	ostr = get64(img, H_OFF_STRINGS);
 	for (k = 0; k < 6; k++) {
@@ -737,12 +737,12 @@ test_damage_inside(void **state)
 		memcpy(c, img, len);
 		switch (k) {
 		case 0:	/* index entries far out of range, and reversed */
-			for (i = 0; i < 65537; i++)
+			for (i = 0; i < (1u << 20) + 1; i++)
 				put32(c, oi + 4 * i, i % 2 ? 0xffffffffu : 7);
 			break;
-		case 1:	/* values past the AS table */
+		case 1:	/* ASes that the AS table lacks */
 			for (i = 0; i < 8; i++)
-				put32(c, ov + 4 * i, 1000 + (uint32_t)i);
+				put32(c, os + 8 * i + 4, 1000 + (uint32_t)i);
 			break;
 		case 2:	/* name offsets past the string table */
 			put32(c, oo, 0xfffffff0u);
@@ -752,7 +752,7 @@ test_damage_inside(void **state)
 			c[ostr + 1] = 0xff;
 			break;
 		case 4:	/* starts out of order */
-			put32(c, os + 4, 0xffffffffu);
+			put32(c, os + 8, 0xffffffffu);
 			break;
 		default: /* a name of control characters */
 			c[ostr + 1] = 0x1b;
