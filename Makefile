@@ -111,6 +111,7 @@ fuzz: deps deps-fuzz
 
 bench: deps deps-test all
 	bench/run-bench.sh
+	bench/asdb-bench.sh
 	bench/asmap-bench.sh
 
 # Live tracing speed in the namespace lab (root only).

@@ -1040,6 +1040,13 @@ asdb_open(const char *path, char *err, size_t errlen)
 		free(db);
 		return NULL;
 	}
+	/*
+	 * Lookups touch a few pages anywhere: no read-ahead.  (A kernel that
+	 * keeps the file in large page-cache folios may still map them whole,
+	 * so RSS can count up to the image's size: shared page cache, not
+	 * memory of this process.)  Advice only.
+	 */
+	(void)madvise(p, db->size, MADV_RANDOM);
 	db->base = p;
 	db->mapped = 1;
 	if (check_header(db, err, errlen) != 0) {
