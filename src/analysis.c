@@ -532,7 +532,6 @@ cached_look_up(const struct analysis_opts *o, uint32_t addr,
 	return x;
 }
 
-
 /*
  * Annotate every responding address (sorted, unique).  The AS names,
  * organisations and notes are copied into one block (an->strings) rather
