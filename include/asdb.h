@@ -22,11 +22,13 @@
  *
  * The image (format 1, host byte order, recorded and checked):
  *     header (256 bytes): magic "LHASDB\r\n", byte-order mark, format
- *         version, dataset name and version, counts, and the offset of
- *         every section; the file's own size
- *     index    2^20 + 1 x u32: the interval holding the first address of
- *              every /20 (the last entry: the last interval); 4 MiB, and
- *              a /20 of the real table holds 2.6 intervals on average
+ *         version, dataset name and version, counts, the index's bits,
+ *         the offset of every section; the file's own size
+ *     index    2^b + 1 x u32: the interval holding the first address of
+ *              every /b block (the last entry: the last interval); b is
+ *              12, 16 or 20 by the table's size (about one interval per
+ *              block): the real table gets /20, 4 MiB, 2.6 intervals per
+ *              block on average
  *     ivals    n x (u32 start, u32 AS): the address space cut into n
  *              intervals, starts ascending from 0; AS 0 = no AS there (the
  *              AS beside its start: a lookup's last read is in the same
@@ -34,7 +36,7 @@
  *     asns     m x u32, ascending; orgs m x u32: offsets into strings
  *     strings  NUL-terminated names; its last byte is NUL
  * A lookup is one index read and a binary search among the intervals of
- * one /20.
+ * one block.
  *
  * The image is untrusted input: asdb_open() checks the header, and every
  * section against the file's size; a lookup range-checks every index it

@@ -21,8 +21,8 @@
 #include "lh.h"
 
 #define NONE		UINT32_MAX
-#define INDEX_BITS	20
-#define INDEX_N		((1u << INDEX_BITS) + 1)
+#define INDEX_MIN	12	/* index bits: one entry per /12 ... /20 */
+#define INDEX_MAX	20
 #define MAX_IMAGE	(1ull << 30)	/* 1 GiB: far beyond any real table */
 #define BOM		0x0a0b0c0du
 #define TOKSHOW		40		/* longest piece of input in a message */
@@ -40,7 +40,7 @@ struct hdr {
 	char	 version[ASDB_VERSION_MAX];
 	uint32_t nint;			/* intervals */
 	uint32_t nasns;
-	uint32_t index_bits;		/* 20 in format 1 */
+	uint32_t index_bits;		/* 12..20: one index entry per /bits */
 	uint32_t nv6;			/* IPv6 intervals: 0 in format 1 */
 	uint64_t off_index, off_ivals;
 	uint64_t off_unused;		/* 0 in format 1 */
@@ -750,6 +750,8 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
 	uint64_t off;
 	unsigned char *img = NULL;
 	char *strs;
+	/* about one interval per index block: a small table, a small index */
+	unsigned bits = n < 4096 ? INDEX_MIN : n < 262144 ? 16 : INDEX_MAX;
 
 	if (!b->finished) {
 		lh_err(err, errlen, "the table is not finished");
@@ -792,12 +794,12 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
 	snprintf(h.version, sizeof(h.version), "%s", version);
 	h.nint = (uint32_t)n;
 	h.nasns = (uint32_t)m;
-	h.index_bits = INDEX_BITS;
+	h.index_bits = bits;
 	h.nranges = (uint32_t)b->st.ranges;
 	h.nrows = (uint32_t)b->st.rows;
 	off = sizeof(h);
 	h.off_index = off;
-	off += (uint64_t)INDEX_N * 4;
+	off += ((uint64_t)1 << bits) * 4 + 4;
 	h.off_ivals = off;
 	off += (uint64_t)n * 8;
 	h.off_asns = off;
@@ -815,14 +817,14 @@ asdb_build_image(const struct asdb_build *b, const char *dataset,
 
 	/* The /20 index: the interval holding each block's first address. */
 	idx = (uint32_t *)(img + h.off_index);
-	for (i = 0, k = 0; i < (1u << INDEX_BITS); i++) {
-		uint32_t a = (uint32_t)i << (32 - INDEX_BITS);
+	for (i = 0, k = 0; i < ((size_t)1 << bits); i++) {
+		uint32_t a = (uint32_t)i << (32 - bits);
 
 		while (k + 1 < n && b->starts[k + 1] <= a)
 			k++;
 		idx[i] = (uint32_t)k;
 	}
-	idx[1u << INDEX_BITS] = (uint32_t)(n - 1);
+	idx[(size_t)1 << bits] = (uint32_t)(n - 1);
 	ivals = (uint32_t *)(img + h.off_ivals);
 	for (i = 0; i < n; i++) {
 		ivals[2 * i] = b->starts[i];
@@ -947,7 +949,8 @@ check_header(struct asdb *db, char *err, size_t errlen)
 		    "reads format %d (compile the image again)", p, h->format,
 		    ASDB_FORMAT_VERSION);
 	if (h->hdr_size != sizeof(*h) || h->flags != 0 || h->nv6 != 0 ||
-	    h->index_bits != INDEX_BITS || h->off_unused != 0)
+	    h->index_bits < INDEX_MIN || h->index_bits > INDEX_MAX ||
+	    h->off_unused != 0)
 		return lh_err(err, errlen, "%s: bad header (size %u, flags %u, "
 		    "IPv6 intervals %u, index bits %u)", p, h->hdr_size,
 		    h->flags, h->nv6, h->index_bits);
@@ -961,7 +964,7 @@ check_header(struct asdb *db, char *err, size_t errlen)
 	if (h->nint == 0 || h->nranges > h->nint)
 		return lh_err(err, errlen, "%s: bad counts (%u intervals, %u "
 		    "with an AS)", p, h->nint, h->nranges);
-	if (!section_ok(db, h->off_index, INDEX_N) ||
+	if (!section_ok(db, h->off_index, ((uint64_t)1 << h->index_bits) + 1) ||
 	    h->nint > db->size / 8 ||
 	    !section_ok(db, h->off_ivals, 2 * (uint64_t)h->nint) ||
 	    !section_ok(db, h->off_asns, h->nasns) ||
@@ -1113,7 +1116,7 @@ asdb_get_info(const struct asdb *db, struct asdb_info *out)
 int
 asdb_lookup(const struct asdb *db, uint32_t addr, struct asdb_hit *hit)
 {
-	uint32_t t = addr >> (32 - INDEX_BITS);
+	uint32_t t = addr >> (32 - db->h.index_bits);
 	size_t lo = db->idx[t], hi = db->idx[t + 1], mid;
 	uint32_t asn;
 
@@ -1229,8 +1232,8 @@ asdb_verify(const struct asdb *db, char *err, size_t errlen)
 	if (nr != db->h.nranges)
 		return lh_err(err, errlen, "%s: %zu intervals have an AS, the "
 		    "header says %u", p, nr, db->h.nranges);
-	for (i = 0, k = 0; i < (1u << INDEX_BITS); i++) {
-		uint32_t a = (uint32_t)i << (32 - INDEX_BITS);
+	for (i = 0, k = 0; i < ((size_t)1 << db->h.index_bits); i++) {
+		uint32_t a = (uint32_t)i << (32 - db->h.index_bits);
 
 		while (k + 1 < db->nint && db->ivals[2 * k + 2] <= a)
 			k++;
@@ -1238,7 +1241,7 @@ asdb_verify(const struct asdb *db, char *err, size_t errlen)
 			return lh_err(err, errlen, "%s: index entry %zu is %u, "
 			    "not %zu", p, i, db->idx[i], k);
 	}
-	if (db->idx[1u << INDEX_BITS] != db->nint - 1)
+	if (db->idx[(size_t)1 << db->h.index_bits] != db->nint - 1)
 		return lh_err(err, errlen, "%s: the index's last entry is wrong",
 		    p);
 	return 0;

@@ -599,6 +599,7 @@ test_roundtrip_1m(void **state)
 #define H_DATASET	24
 #define H_NINT		120
 #define H_NASNS		124
+#define H_BITS		128
 #define H_OFF_INDEX	136
 #define H_OFF_IVALS	144
 #define H_OFF_UNUSED	152
@@ -617,6 +618,15 @@ static void
 put64(unsigned char *p, size_t off, uint64_t v)
 {
 	memcpy(p + off, &v, 8);
+}
+
+static uint32_t
+get32(const unsigned char *p, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, p + off, 4);
+	return v;
 }
 
 static uint64_t
@@ -685,6 +695,9 @@ test_damaged_images(void **state)
 	DAMAGE(put32(c, H_BOM, 7), "byte-order mark");
 	DAMAGE(put32(c, H_FORMAT, 2), "image format 2");
 	DAMAGE(put32(c, H_HDRSIZE, 128), "bad header");
+	DAMAGE(put32(c, H_BITS, 11), "bad header");
+	DAMAGE(put32(c, H_BITS, 21), "bad header");
+	DAMAGE(put32(c, H_BITS, 16), "outside the file");
 	DAMAGE(memset(c + H_DATASET, 'a', 64), "dataset name");
 	DAMAGE(c[H_DATASET] = '\n', "dataset name");
 	DAMAGE(put32(c, H_NINT, 0), "bad counts");
@@ -737,7 +750,7 @@ test_damage_inside(void **state)
 		memcpy(c, img, len);
 		switch (k) {
 		case 0:	/* index entries far out of range, and reversed */
-			for (i = 0; i < (1u << 20) + 1; i++)
+			for (i = 0; i <= (1u << get32(img, H_BITS)); i++)
 				put32(c, oi + 4 * i, i % 2 ? 0xffffffffu : 7);
 			break;
 		case 1:	/* ASes that the AS table lacks */
