@@ -6,7 +6,9 @@
 #   LOOKUPS=1000000 IMAGE=x.asdb bench/asdb-bench.sh
 #
 # Targets: time to first lookup (image alone) < 5 ms; >= 10 M lookups/s
-# (asdb_lookup, uniform and in-range addresses).  Also times `lasthop asdb
+# (asdb_lookup, uniform and in-range addresses; judged on CPU time, which
+# the other load of a shared machine disturbs less than wall time, and
+# printed with both).  Also times `lasthop asdb
 # lookup` as a whole process beside `lasthop --help` (no image opened).
 # Reports "target met" / "target missed"; exit 1 only when it cannot measure.
 set -eu
@@ -60,10 +62,11 @@ awk '
 	printf "target %s: time to first lookup %.3f ms (best; target < 5 ms)\n",
 	    (b + 0 < 5 ? "met" : "missed"), b }
 /^asdb_lookup, / {
-	r = $(NF - 6)
 	what = $0
 	sub(/^asdb_lookup, /, "", what)
 	sub(/:.*/, "", what)
-	printf "target %s: asdb_lookup of %s: %.1f M lookups/s (target >= 10)\n",
-	    (r + 0 >= 10 ? "met" : "missed"), what, r }
+	w = $0; sub(/ M\/s wall.*/, "", w); sub(/.* /, "", w)
+	c = $0; sub(/ M\/s CPU.*/, "", c); sub(/.* /, "", c)
+	printf "target %s: asdb_lookup of %s: %.1f M lookups/s of CPU time, %.1f of wall (target >= 10)\n",
+	    (c + 0 >= 10 ? "met" : "missed"), what, c, w }
 ' "$OUT/asdb-bench.txt"
