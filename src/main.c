@@ -620,6 +620,13 @@ anctx_asdb(struct anctx *ax, const char *opt, int none, char *err,
 		    "--asdb, LASTHOP_ASDB)", ASDB_FILE_NAME);
 		return 0;
 	}
+	/* one found by the search but unreadable (trace reads it after
+	   dropping privileges): say so, go on without it */
+	if (!named && access(path, R_OK) != 0) {
+		warnx_("%s: %s: hops outside the embedded data and --asmap get "
+		    "no AS", path, strerror(errno));
+		return 0;
+	}
 	if ((db = asdb_open(path, err, errlen)) == NULL)
 		return LH_EXIT_INPUT;
 	if (asmap_attach_asdb(ax->map, db, err, errlen) != 0)
