@@ -1,6 +1,6 @@
 # lasthop: packet-level traceroute and path analyzer.
-# Targets: all check demo deps deps-test deps-fuzz asan check-asan fuzz bench
-#          bench-live install clean
+# Targets: all check demo deps deps-test deps-fuzz asdb asan check-asan fuzz
+#          bench bench-live install clean distclean
 
 PREFIX	?= /usr/local
 BUILD	?= build
@@ -21,8 +21,13 @@ FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer
 
-.PHONY: all check check-asan demo deps deps-test deps-fuzz asan fuzz bench bench-live \
-	install clean units FORCE
+# The world-wide AS image (lasthop.1, FILES): compiled by `make deps` from the
+# dataset and version pinned in tools/asdb.pin; lasthop finds it in data/.
+ASDB_IMAGE = data/asn-ipv4.asdb
+ASDB_DOCS  = DBIP-LICENSE NRO_LICENSE ROUTEVIEWS-LICENSE MODIFICATIONS
+
+.PHONY: all check check-asan demo deps deps-test deps-fuzz asdb asan fuzz bench \
+	bench-live install clean distclean units FORCE
 
 all: lasthop
 
@@ -73,10 +78,15 @@ demo: deps
 	$(MAKE) all
 	./lasthop replay captures/demo-healthy.pcap
 
-# What building and running need (make, make demo); the test tools; the
-# fuzzing toolchain.  Each is idempotent.
+# What building and running need (make, make demo) and the AS image; the
+# test tools; the fuzzing toolchain.  Each is idempotent.
 deps:
 	@tools/deps.sh build
+	@$(MAKE) --no-print-directory asdb
+
+# Fetch (npm) and compile the pinned dataset unless data/ already has it.
+asdb: $(BUILD)/lasthop
+	@tools/asdb-fetch.sh $(BUILD)/lasthop $(ASDB_IMAGE)
 
 deps-test:
 	@tools/deps.sh test
@@ -101,18 +111,33 @@ fuzz: deps deps-fuzz
 
 bench: deps deps-test all
 	bench/run-bench.sh
+	bench/asdb-bench.sh
 	bench/asmap-bench.sh
 
 # Live tracing speed in the namespace lab (root only).
 bench-live: deps deps-test all
 	bench/bench-live.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+# The AS image goes to PREFIX/share/lasthop/, where the installed binary
+# looks for it (../share/lasthop from its own directory), with the
+# dataset's licences.
+install: all asdb
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/lasthop
 	install -m 0755 lasthop $(DESTDIR)$(PREFIX)/bin/lasthop
 	install -m 0644 doc/lasthop.1 $(DESTDIR)$(PREFIX)/share/man/man1/lasthop.1
+	install -m 0644 $(ASDB_IMAGE) $(DESTDIR)$(PREFIX)/share/lasthop/
+	for f in $(ASDB_DOCS); do \
+		if [ -f data/$$f ]; then \
+			install -m 0644 data/$$f $(DESTDIR)$(PREFIX)/share/lasthop/; \
+		fi; \
+	done
 
 clean:
 	rm -rf build build-asan build-fuzz lasthop
+
+# clean, and the AS image too (make deps fetches it again).
+distclean: clean
+	rm -rf data
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/main.d

@@ -26,7 +26,7 @@ if make -s build/liblasthop.a >/dev/null 2>&1; then
 		-lpcap -lnet $LIBS
 else
 	echo "make failed: compiling the asmap sources directly"
-	$CC $FLAGS -o "$OUT/asmap-bench" bench/asmap-bench.c src/asmap.c \
+	$CC $FLAGS -o "$OUT/asmap-bench" bench/asmap-bench.c src/asmap.c src/asdb.c \
 		src/asmap_load.c src/asdata_default.c src/util.c $LIBS
 fi
 

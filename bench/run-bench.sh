@@ -10,7 +10,9 @@
 # highest peak RSS (GNU time %M):
 #   reference  tcpdump -r FILE -w /dev/null
 #   lasthop    ./lasthop replay FILE > /dev/null (annotation and verdict
-#              on a worker thread when there are two CPUs)
+#              on a worker thread when there are two CPUs; the AS image
+#              that make deps built is loaded: its line names it)
+#              ./lasthop replay --no-asdb FILE > /dev/null (without it)
 #              ./lasthop replay --threads 1 FILE > /dev/null
 #              ./lasthop replay --no-verdict FILE > /dev/null (paths only)
 #              ./lasthop replay --format json FILE > /dev/null
@@ -259,11 +261,17 @@ for fmt in text json; do
 		die "cannot measure lasthop: \`$* $SMALL_PCAP\` printed nothing"
 done
 
+ASDB_LINE=$(./lasthop --version | sed -n 's/^AS image: //p')
 measure ./lasthop replay "$LARGE_PCAP" ||
 	lasthop_fail "./lasthop replay $LARGE_PCAP" $?
 TXT_WALL=$M_WALL
 TXT_RSS=$M_RSS
-row "lasthop replay" "$TXT_WALL" "$TXT_RSS" "$REF_WALL" "$M_CPU"
+row "lasthop replay (AS image)" "$TXT_WALL" "$TXT_RSS" "$REF_WALL" "$M_CPU"
+
+measure ./lasthop replay --no-asdb "$LARGE_PCAP" ||
+	lasthop_fail "./lasthop replay --no-asdb $LARGE_PCAP" $?
+NOASDB_WALL=$M_WALL
+row "lasthop replay --no-asdb" "$M_WALL" "$M_RSS" "$REF_WALL" "$M_CPU"
 
 measure ./lasthop replay --threads 1 "$LARGE_PCAP" ||
 	lasthop_fail "./lasthop replay --threads 1 $LARGE_PCAP" $?
@@ -296,7 +304,10 @@ rss_row "lasthop replay" "$TXT_RSS_SMALL" "$TXT_RSS"
 rss_row "lasthop replay --format json" "$JSON_RSS_SMALL" "$JSON_RSS"
 
 echo
-time_target "lasthop replay" "$TXT_WALL"
+echo "AS image loaded by lasthop replay: ${ASDB_LINE:-?}"
+time_target "lasthop replay (AS image loaded)" "$TXT_WALL"
+ratio_line "lasthop replay --no-asdb" "$NOASDB_WALL" \
+    "the same without the AS image"
 ratio_line "lasthop replay --threads 1" "$ONE_WALL" \
     "the same work on one thread, without the replay worker"
 ratio_line "lasthop replay --format json" "$JSON_WALL" \

@@ -70,6 +70,13 @@ struct analysis {
 	uint32_t	 upstreams[AN_MAX_UPSTREAMS];
 	size_t		 nupstreams;
 	const char	*upstream_source;	/* "bgp", "embedded", "trace" */
+	/*
+	 * The AS data that judged the trace, in load order (the map's
+	 * layers, or a saved result's "as_data"): one block of its own,
+	 * strings included (analysis_set_asdata()); NULL when not known.
+	 */
+	struct asmap_layer *asdata;
+	size_t		 nasdata;
 
 	struct annot	*annots;	/* one per responding address, by addr */
 	size_t		 nannots;
@@ -130,6 +137,10 @@ int analyze_trace(struct trace *t, const struct analysis_opts *o, char *err,
     size_t errlen);
 
 void analysis_free(struct analysis *an);
+
+/* Copy n layers (strings too) into an->asdata; 0, or -1 out of memory. */
+int analysis_set_asdata(struct analysis *an, const struct asmap_layer *l,
+    size_t n);
 
 /* The annotation of an address of t, or NULL. */
 const struct annot *analysis_annot(const struct analysis *an, uint32_t addr);

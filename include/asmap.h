@@ -1,9 +1,10 @@
 /*
  * asmap.h: network annotation data: IPv4 prefix -> origin AS (longest prefix
  * match), AS -> name / organisation / country, address-space notes, hostname
- * hints, and loaders for the routing-data formats of NK-FACTS.md section 5.
+ * hints, and loaders for the routing-data formats (doc/SOURCES.md, "Routing
+ * data").
  *
- * Two layers answer one lookup:
+ * Three layers answer one lookup:
  *   routes  prefix -> origin ASN (+ upstream ASNs, source, MOAS/AS-set flags).
  *           Longest prefix wins.  A later load replaces an earlier route for
  *           the same prefix/length (a researcher's file overrides the embedded
@@ -14,6 +15,10 @@
  *           AND the flags of every note covering the address.  Loaded data
  *           never removes a note, so "175.45.176.0/22 is inside North Korea"
  *           survives a pfx2as file that re-announces the /24s.
+ *   image   a world-wide range -> AS image (asdb.h), attached to the map:
+ *           it answers only where no route does, and names (as the
+ *           organisation) the ASes that the loaded data leaves without one.
+ *           The notes still apply to its answers.
  *
  * Life cycle: asmap_new(), any number of loads (each is all-or-nothing: a
  * failing load leaves the map exactly as it was), lookups, asmap_free().
@@ -40,7 +45,7 @@ struct asmap_batch;	/* opaque: a staging area committed all at once */
 					   never proof of being inside */
 #define ASMAP_F_PRIVATE		0x0004	/* RFC 1918 / RFC 6598 space */
 #define ASMAP_F_RESERVED	0x0008	/* loopback, link-local, docs, multicast.. */
-#define ASMAP_F_UNCERTAIN	0x0010	/* the fact is [U] in NK-FACTS.md */
+#define ASMAP_F_UNCERTAIN	0x0010	/* the fact is [U] in doc/SOURCES.md */
 #define ASMAP_F_STATIC		0x0020	/* route from the embedded dataset */
 #define ASMAP_F_MOAS		0x0040	/* several origins seen; asn is the first
 					   (pfx2as) or the most frequent (bgpdump) */
@@ -59,6 +64,8 @@ enum asmap_source {
 	ASMAP_SRC_BGPDUMP,	/* bgpdump -m text of MRT RIB dumps / updates */
 	ASMAP_SRC_IPTOASN,	/* iptoasn.com TSV */
 	ASMAP_SRC_AS2ORG,	/* CAIDA as2org (names only) */
+	ASMAP_SRC_IPLOCDB,	/* ip-location-db asn CSV loaded as a file */
+	ASMAP_SRC_ASDB,		/* the attached world-wide image */
 };
 
 /* Input formats of the loaders. */
@@ -69,6 +76,7 @@ enum asmap_format {
 	ASMAP_FMT_BGPDUMP,
 	ASMAP_FMT_IPTOASN,	/* dotted quads or the -u32 integer variant */
 	ASMAP_FMT_AS2ORG,	/* pipe-separated with "# format:" lines, or JSON lines */
+	ASMAP_FMT_IPLOCDB,	/* ip-location-db asn CSV (asdb.h) */
 };
 
 #define ASMAP_MAX_UPSTREAMS 4
@@ -161,8 +169,46 @@ int asmap_route_exact(const struct asmap *m, uint32_t prefix, unsigned len,
 int asmap_foreach_route(const struct asmap *m, uint32_t prefix, unsigned len,
     int (*fn)(const struct asmap_route *r, void *arg), void *arg);
 
-/* Name, organisation and country of asn: 1 and *out filled, or 0. */
+/*
+ * Name, organisation and country of asn: 1 and *out filled, or 0.  When
+ * the loaded data gives no organisation, the attached image's fills in.
+ */
 int asmap_asinfo(const struct asmap *m, uint32_t asn, struct asmap_asinfo *out);
+
+/* ---- the world-wide image and what the map was built from ---- */
+
+struct asdb;
+
+/*
+ * Attach an open image (asdb.h) as the layer under the routes: the map
+ * owns it from now on (asmap_free() closes it); a second call replaces and
+ * closes the first.  NULL detaches.  0, or -1 when out of memory (db is
+ * closed then too).
+ */
+int asmap_attach_asdb(struct asmap *m, struct asdb *db, char *err,
+    size_t errlen);
+const struct asdb *asmap_get_asdb(const struct asmap *m);
+
+/*
+ * The data the map holds, one entry per successful load, in load order:
+ * the embedded dataset, each file (asmap_load_fp()/asmap_load_file()),
+ * the image.  Strings live as long as the map.
+ */
+struct asmap_layer {
+	const char *kind;	/* "embedded", "asmap" or "image" */
+	const char *name;	/* dataset name, or the file as named */
+	const char *version;	/* "" when it has none */
+	const char *format;	/* asmap files: the format read; else "" */
+};
+
+size_t asmap_nlayers(const struct asmap *m);
+void asmap_layer(const struct asmap *m, size_t i, struct asmap_layer *out);
+
+/* Record a layer (the loaders do); kind is kept as given, the rest copied. */
+int asmap_add_layer(struct asmap *m, const char *kind, const char *name,
+    const char *version, const char *format, char *err, size_t errlen);
+/* Forget the last layer recorded (its load failed after all). */
+void asmap_drop_layer(struct asmap *m);
 
 /* ---- staging: what loaders use; also for callers adding their own data ---- */
 
@@ -211,7 +257,10 @@ int asmap_load_file(struct asmap *m, const char *path, enum asmap_format fmt,
  */
 enum asmap_format asmap_detect_format(const char *buf, size_t len);
 
-/* "pfx2as", "bgpdump", "iptoasn", "as2org", "auto" <-> enum; UNKNOWN if bad. */
+/*
+ * "pfx2as", "bgpdump", "iptoasn", "as2org", "ip-location-db", "auto" <->
+ * enum; UNKNOWN if bad.
+ */
 enum asmap_format asmap_format_parse(const char *name);
 const char *asmap_format_name(enum asmap_format fmt);
 const char *asmap_source_name(enum asmap_source src);
@@ -239,8 +288,15 @@ int asmap_parse_aspath(const char *s, uint32_t *origin, uint32_t *upstream,
 
 /* ---- embedded defaults (asdata_default.c) ---- */
 
-/* Load the embedded dataset (NK-FACTS.md sections 1-3, RFC special ranges). */
+/*
+ * Load the embedded dataset (doc/SOURCES.md: North Korea's address space,
+ * its upstreams and the carriers around it; the RFC special ranges).
+ */
 int asmap_load_default(struct asmap *m, char *err, size_t errlen);
+
+/* Its name and revision (in the "embedded" layer, and in results). */
+#define ASMAP_DEFAULT_NAME	"lasthop-embedded"
+#define ASMAP_DEFAULT_VERSION	"1"
 
 /*
  * Hostname hints: "*.transtelecom.net" -> AS20485, "*.ip.rostelecom.ru" ->

@@ -60,6 +60,7 @@ struct jsonin {
 #define JSONIN_MAX_NAME	 255	/* AS names, organisations, DNS names */
 #define JSONIN_MAX_NOTE	 511
 #define JSONIN_MAX_PATH	4095	/* file names */
+#define JSONIN_MAX_ASDATA 64	/* entries of a trace's "as_data" */
 
 /*
  * Read the result in path ("-" reads standard input).  NULL with err

@@ -82,7 +82,7 @@ sb_u(struct sb *b, uint64_t v)
 	sb_mem(b, t + i, sizeof(t) - i);
 }
 
-/* NK-FACTS §2 [V]: upstreams of AS131279 over time (China Unicom since
+/* doc/SOURCES.md §2 [V]: upstreams of AS131279 over time (China Unicom since
  * 2010-11, Intelsat 2012-04 to 2013, TransTeleCom since 2017-10).  Which
  * prefix goes via which is NOT assumed: a RIB dump decides that. */
 static const struct {
@@ -92,7 +92,7 @@ static const struct {
 	{ 131279, { 4837, 20485, 22351 } },
 };
 
-/* NK-FACTS §2 [V]: published last responding hops before North Korea. */
+/* doc/SOURCES.md §2 [V]: published last responding hops before North Korea. */
 static const struct {
 	const char	*addr;
 	const char	*what;
@@ -205,6 +205,18 @@ analysis_hop(const struct analysis *an, const struct trace *t, size_t h)
 	return an->hopa != NULL ? an->hopa[h] : first_responder(an, t, h);
 }
 
+/* Copy s to *pp, advance *pp past its NUL; the copy. */
+static char *
+pool_copy(char **pp, const char *s)
+{
+	char *d = *pp;
+	size_t n = strlen(s) + 1;
+
+	memcpy(d, s, n);
+	*pp += n;
+	return d;
+}
+
 void
 analysis_free(struct analysis *an)
 {
@@ -223,7 +235,53 @@ analysis_free(struct analysis *an)
 	free(an->strings);
 	free(an->annots);
 	free(an->hopa);
+	free(an->asdata);
 	free(an);
+}
+
+int
+analysis_set_asdata(struct analysis *an, const struct asmap_layer *l,
+    size_t n)
+{
+	size_t i, total = n * sizeof(*l);
+	struct asmap_layer *d;
+	char *p;
+
+	for (i = 0; i < n; i++)
+		total += strlen(l[i].kind) + strlen(l[i].name) +
+		    strlen(l[i].version) + strlen(l[i].format) + 4;
+	if ((d = malloc(total > 0 ? total : 1)) == NULL)
+		return -1;
+	p = (char *)(d + n);
+	for (i = 0; i < n; i++) {
+		d[i].kind = pool_copy(&p, l[i].kind);
+		d[i].name = pool_copy(&p, l[i].name);
+		d[i].version = pool_copy(&p, l[i].version);
+		d[i].format = pool_copy(&p, l[i].format);
+	}
+	free(an->asdata);
+	an->asdata = d;
+	an->nasdata = n;
+	return 0;
+}
+
+/* The map's layers into an->asdata. */
+static int
+note_asdata(struct analysis *an, const struct asmap *m)
+{
+	struct asmap_layer tmp[8], *l = tmp;
+	size_t i, n = asmap_nlayers(m);
+	int rc;
+
+	if (n > sizeof(tmp) / sizeof(tmp[0]) &&
+	    (l = malloc(n * sizeof(*l))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		asmap_layer(m, i, &l[i]);
+	rc = analysis_set_asdata(an, l, n);
+	if (l != tmp)
+		free(l);
+	return rc;
 }
 
 static int
@@ -322,9 +380,10 @@ describe(const struct analysis *an, uint32_t addr, char *buf, size_t len)
 	}
 	SB_LIT(&b, " (AS");
 	sb_u(&b, a->asn);
-	if (a->as_name[0] != '\0') {
+	/* the AS name, else (the world-wide image names no handles) its org */
+	if (a->as_name[0] != '\0' || a->org[0] != '\0') {
 		SB_LIT(&b, " ");
-		sb_str(&b, a->as_name);
+		sb_str(&b, a->as_name[0] != '\0' ? a->as_name : a->org);
 		if (a->cc[0]) {
 			SB_LIT(&b, ", ");
 			sb_str(&b, a->cc);
@@ -477,18 +536,6 @@ cached_look_up(const struct analysis_opts *o, uint32_t addr,
 		return NULL;	/* x->used stays 0 */
 	x->used = 1;
 	return x;
-}
-
-/* Copy s to *pp, advance *pp past its NUL; the copy. */
-static char *
-pool_copy(char **pp, const char *s)
-{
-	char *d = *pp;
-	size_t n = strlen(s) + 1;
-
-	memcpy(d, s, n);
-	*pp += n;
-	return d;
 }
 
 /*
@@ -1127,6 +1174,10 @@ analyze(const struct trace *t, const struct analysis_opts *o)
 	if (an == NULL)
 		return NULL;
 	if (annotate(an, t, o) != 0 || index_hops(an, t) != 0) {
+		analysis_free(an);
+		return NULL;
+	}
+	if (note_asdata(an, m) != 0) {
 		analysis_free(an);
 		return NULL;
 	}

@@ -3,11 +3,13 @@
  * the address space around North Korea's links without any data file, plus
  * the special-purpose IPv4 ranges, AS names and hostname hints.
  *
- * Every row says where it comes from: "NK §n" is a section of
- * /work/shared/NK-FACTS.md with its confidence ([V] verified, [R] reported,
- * [U] uncertain); RFC rows follow the IANA IPv4 special-purpose registry
- * (RFC 6890).  A researcher's routing data loaded later replaces these
- * routes prefix by prefix; the notes (inside / associated / private /
+ * Every row says where it comes from: "SOURCES §n" is a section of
+ * doc/SOURCES.md, which gives each fact's public source and its confidence
+ * ([V] verified, [R] reported, [U] uncertain); RFC rows follow the IANA
+ * IPv4 special-purpose registry (RFC 6890, SOURCES §5).  Bump
+ * ASMAP_DEFAULT_VERSION (asmap.h) when a row changes: results name it.
+ * A researcher's routing data loaded later replaces these routes prefix by
+ * prefix; the notes (inside / associated / private /
  * reserved) stay, because they describe the address space, not its routing.
  *
  * How a row is loaded: asn != 0 makes a route (flags STATIC, plus UNCERTAIN
@@ -35,47 +37,47 @@ static const struct default_prefix {
 	uint16_t flags;
 	const char *note;
 } default_prefixes[] = {
-	/* NK §1 [V]: STAR-KP's allocation; the whole /22 is hop space of AS131279 */
+	/* SOURCES §1 [V]: STAR-KP's allocation; the whole /22 is AS131279's */
 	{ "175.45.176.0/22", 131279, INSIDE,
 	  "Star Joint Venture (STAR-KP), Pyongyang: inside North Korea" },
-	/* NK §1 [V]: announced as four /24s */
+	/* SOURCES §1 [V]: announced as four /24s */
 	{ "175.45.176.0/24", 131279, INSIDE,
 	  "STAR-KP /24 (kcna.kp, kptc.kp name servers): inside North Korea" },
 	{ "175.45.177.0/24", 131279, INSIDE,
 	  "STAR-KP /24: inside North Korea" },
 	{ "175.45.178.0/24", 131279, INSIDE,
 	  "STAR-KP /24: inside North Korea" },
-	/* NK §1 [U]: whether .179 is still announced is uncertain */
+	/* SOURCES §1 [U]: whether .179 is still announced is uncertain */
 	{ "175.45.179.0/24", 131279, INSIDE | UNCERT,
 	  "STAR-KP /24 (announcement uncertain): inside North Korea" },
-	/* NK §1 [R/U]: China Netcom block used by KPTC; origin unknown */
+	/* SOURCES §1 [R/U]: China Netcom block used by KPTC; origin unknown */
 	{ "210.52.109.0/24", 0, ASSOC | UNCERT,
 	  "DPRK-associated, foreign-registered (China Netcom block used by "
 	  "KPTC): never proof of being inside North Korea" },
-	/* NK §1 [R/U]: Russian satellite provider (SatGate) block */
+	/* SOURCES §1 [R/U]: Russian satellite provider (SatGate) block */
 	{ "77.94.35.0/24", 0, ASSOC | UNCERT,
 	  "DPRK-associated, foreign-registered (SatGate satellite block): "
 	  "never proof of being inside North Korea" },
 
-	/* NK §3: China Unicom backbone, often missing from BGP tables: static */
+	/* SOURCES §3: China Unicom backbone, often missing from BGP tables: static */
 	{ "219.158.0.0/16", 4837, 0, NULL },
-	/* NK §3: China Unicom AS9929 (CNCNET); not seen on the NK path */
+	/* SOURCES §3: China Unicom AS9929 (CNCNET); not seen on the NK path */
 	{ "218.105.0.0/16", 9929, 0, NULL },
 	{ "210.51.0.0/16", 9929, 0, NULL },
-	/* NK §3 / §2 [V]: TransTeleCom, Russian upstream since 2017-10-01 */
+	/* SOURCES §3 / §2 [V]: TransTeleCom, Russian upstream since 2017-10-01 */
 	{ "188.43.0.0/16", 20485, 0, NULL },
 	{ "217.150.32.0/19", 20485, 0, NULL },
-	/* NK §3 / §2 [U]: Rostelecom hop space; NK-FACTS names only the
+	/* SOURCES §3 / §2 [U]: Rostelecom hop space; the sources name only the
 	   covering /16s (87.226.x, 188.254.x, 95.167.x, 213.228.x); the real
 	   prefix lengths are uncertain, so the routes are flagged UNCERTAIN */
 	{ "87.226.0.0/16", 12389, UNCERT, NULL },
 	{ "95.167.0.0/16", 12389, UNCERT, NULL },
 	{ "188.254.0.0/16", 12389, UNCERT, NULL },
 	{ "213.228.0.0/16", 12389, UNCERT, NULL },
-	/* NK §2 [U]: 103.35.255.254 (last hop on the China path) is NOT
+	/* SOURCES §2 [U]: 103.35.255.254 (last hop on the China path) is NOT
 	   assigned an AS: its owner is uncertain (neighbours are AS134544) */
 
-	/* RFC 6890 special-purpose ranges: no AS */
+	/* SOURCES §5, RFC 6890 special-purpose ranges: no AS */
 	{ "0.0.0.0/8", 0, RSVD, "\"this network\" (RFC 791, RFC 6890)" },
 	{ "10.0.0.0/8", 0, PRIV, "private (RFC 1918)" },
 	{ "100.64.0.0/10", 0, PRIV, "shared address space, carrier NAT (RFC 6598)" },
@@ -96,29 +98,29 @@ static const struct default_prefix {
 
 static const struct default_name {
 	uint32_t asn;
-	const char *name;	/* AS name (handle), NULL if NK-FACTS gives none */
+	const char *name;	/* AS name (handle), NULL if the sources give none */
 	const char *org;
 	const char *country;
 } default_names[] = {
-	/* NK §1 [V] */
+	/* SOURCES §1 [V] */
 	{ 131279, "STAR-KP", "Star Joint Venture Co. Ltd", "KP" },
-	/* NK §3: "CHINA169-BACKBONE CHINA UNICOM China169 Backbone, CN" */
+	/* SOURCES §3: "CHINA169-BACKBONE CHINA UNICOM China169 Backbone, CN" */
 	{ 4837, "CHINA169-BACKBONE", "CHINA UNICOM China169 Backbone", "CN" },
-	/* NK §3: CNCNET; country not given in NK-FACTS */
+	/* SOURCES §3: CNCNET; the sources give no country */
 	{ 9929, "CNCNET", "China Unicom", NULL },
-	/* NK §3: China Unicom Global; country not given in NK-FACTS */
+	/* SOURCES §3: China Unicom Global; the sources give no country */
 	{ 10099, NULL, "China Unicom Global", NULL },
-	/* NK §3 */
+	/* SOURCES §3 */
 	{ 20485, NULL, "TransTeleCom JSC", "RU" },
-	/* NK §3 */
+	/* SOURCES §3 */
 	{ 12389, NULL, "PJSC Rostelecom", "RU" },
-	/* NK §2: neighbouring prefixes of 103.35.255.254; name only */
+	/* SOURCES §2: neighbouring prefixes of 103.35.255.254; name only */
 	{ 134544, NULL, "Cenbong", NULL },
-	/* NK §2 [V]: satellite upstream 2012-04 to 2013 */
+	/* SOURCES §2 [V]: satellite upstream 2012-04 to 2013 */
 	{ 22351, NULL, "Intelsat", NULL },
 };
 
-/* NK §3: router naming; "*.kp" reverse names are inside North Korea (§1). */
+/* SOURCES §3: router naming; "*.kp" reverse names are inside North Korea (§1). */
 static const struct default_hint {
 	const char *suffix;	/* matches "<something>" + suffix */
 	uint32_t asn;
@@ -199,7 +201,14 @@ asmap_load_default(struct asmap *m, char *err, size_t errlen)
 		    d->country, err, errlen) < 0)
 			goto fail;
 	}
-	return asmap_batch_commit(b, err, errlen);
+	if (asmap_add_layer(m, "embedded", ASMAP_DEFAULT_NAME,
+	    ASMAP_DEFAULT_VERSION, NULL, err, errlen) != 0)
+		goto fail;
+	if (asmap_batch_commit(b, err, errlen) != 0) {
+		asmap_drop_layer(m);
+		return -1;
+	}
+	return 0;
 fail:
 	asmap_batch_abort(b);
 	return -1;

@@ -17,6 +17,8 @@
  *             one table read plus a binary search inside one block: a /20
  *             holds at most 16 /24s, so a few steps.  rval[i] packs the route
  *             and note index of interval i: one cache line for both.
+ *   db        the world-wide image (asdb.c), asked only where no route
+ *             covers the address, and for names the routes' data lacks.
  * Every commit builds new arrays first and swaps them in last, so a failure
  * (out of memory) leaves the old map intact.
  */
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "asdb.h"
 #include "asmap.h"
 #include "lh.h"
 
@@ -96,6 +99,9 @@ struct asmap {
 	size_t norgs;
 	char *pool;
 	size_t poollen;
+	struct asdb *db;		/* owned; NULL: none */
+	struct asmap_layer *layers;	/* strings owned, but kind */
+	size_t nlayers;
 };
 
 struct brent {
@@ -470,6 +476,10 @@ asmap_free(struct asmap *m)
 	free(m->names);
 	free(m->orgs);
 	free(m->pool);
+	asdb_close(m->db);
+	while (m->nlayers > 0)
+		asmap_drop_layer(m);
+	free(m->layers);
 	free(m);
 }
 
@@ -509,6 +519,51 @@ route_out(const struct asmap *m, const struct rent *e, struct asmap_route *out)
 	}
 }
 
+/*
+ * Host bits of the largest aligned block around addr that starts at or
+ * after lo: any count up to the highest bit where addr and lo differ
+ * (above it the block's start exceeds lo), or up to lo's trailing zeros
+ * (the block then starts at lo).  For the end, the same with every bit
+ * flipped (hi's trailing ones).
+ */
+static unsigned
+host_bits(uint32_t addr, uint32_t lo)
+{
+	uint32_t d = addr ^ lo;
+	unsigned k = d != 0 ? 31 - (unsigned)__builtin_clz(d) : 0;
+	unsigned z = lo != 0 ? (unsigned)__builtin_ctz(lo) : 32;
+
+	if (d == 0)
+		return z;
+	return z > k ? z : k;
+}
+
+/*
+ * The image's answer for addr, as a route: the largest CIDR block around
+ * addr inside the image's interval (what splitting the interval into
+ * prefixes, as the --asmap loader does, would have matched).
+ */
+static int
+image_lookup(const struct asdb *db, uint32_t addr, struct asmap_result *r)
+{
+	struct asdb_hit hit;
+	unsigned h = 0, h2;
+
+	if (asdb_lookup(db, addr, &hit) != 1)
+		return 0;
+	if (hit.first <= addr && addr <= hit.last) {	/* else a bad image */
+		h = host_bits(addr, hit.first);
+		h2 = host_bits(~addr, ~hit.last);
+		if (h2 < h)
+			h = h2;
+	}
+	r->len = (uint8_t)(32 - h);
+	r->prefix = addr & pfx_mask(32 - h);
+	r->source = ASMAP_SRC_ASDB;
+	r->asn = hit.asn;
+	return 1;
+}
+
 int
 asmap_lookup(const struct asmap *m, uint32_t addr, struct asmap_result *r)
 {
@@ -537,7 +592,7 @@ asmap_lookup(const struct asmap *m, uint32_t addr, struct asmap_result *r)
 		r->note = n->text != NULL ? n->text : "";
 	}
 	if (ri == NONE)
-		return 0;
+		return m->db != NULL ? image_lookup(m->db, addr, r) : 0;
 	{
 		const struct rent *e = &m->routes[ri];
 
@@ -636,14 +691,115 @@ asmap_asinfo(const struct asmap *m, uint32_t asn, struct asmap_asinfo *out)
 	memset(out, 0, sizeof(*out));
 	out->asn = asn;
 	out->name = out->org_id = out->org = "";
-	if (lo >= m->nnames || m->names[lo].asn != asn)
+	if (lo >= m->nnames || m->names[lo].asn != asn) {
+		/* the image's organisation, when it knows the AS */
+		if (m->db != NULL && asdb_org(m->db, asn, &out->org) == 1) {
+			out->source = ASMAP_SRC_ASDB;
+			return 1;
+		}
 		return 0;
+	}
 	out->name = pool_str(m->pool, m->names[lo].name);
 	out->org_id = pool_str(m->pool, m->names[lo].org_id);
 	out->org = pool_str(m->pool, m->names[lo].org);
 	memcpy(out->country, m->names[lo].cc, 3);
 	out->source = m->names[lo].source;
+	if (out->org[0] == '\0' && m->db != NULL)
+		(void)asdb_org(m->db, asn, &out->org);
 	return 1;
+}
+
+/* ---- the image and the layers ---- */
+
+static void
+layer_free(struct asmap_layer *l)
+{
+	free((char *)(uintptr_t)l->name);
+	free((char *)(uintptr_t)l->version);
+	free((char *)(uintptr_t)l->format);
+}
+
+int
+asmap_add_layer(struct asmap *m, const char *kind, const char *name,
+    const char *version, const char *format, char *err, size_t errlen)
+{
+	struct asmap_layer *nl, *l;
+
+	nl = realloc(m->layers, (m->nlayers + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return lh_err(err, errlen, "out of memory");
+	m->layers = nl;
+	l = &nl[m->nlayers];
+	l->kind = kind;
+	l->name = strdup(name != NULL ? name : "");
+	l->version = strdup(version != NULL ? version : "");
+	l->format = strdup(format != NULL ? format : "");
+	if (l->name == NULL || l->version == NULL || l->format == NULL) {
+		layer_free(l);
+		return lh_err(err, errlen, "out of memory");
+	}
+	m->nlayers++;
+	return 0;
+}
+
+void
+asmap_drop_layer(struct asmap *m)
+{
+	struct asmap_layer *l;
+
+	if (m->nlayers == 0)
+		return;
+	l = &m->layers[--m->nlayers];
+	layer_free(l);
+}
+
+size_t
+asmap_nlayers(const struct asmap *m)
+{
+	return m->nlayers;
+}
+
+void
+asmap_layer(const struct asmap *m, size_t i, struct asmap_layer *out)
+{
+	*out = m->layers[i];
+}
+
+int
+asmap_attach_asdb(struct asmap *m, struct asdb *db, char *err, size_t errlen)
+{
+	struct asdb_info info;
+	size_t i;
+
+	/* the old image's layer goes with it */
+	for (i = 0; m->db != NULL && i < m->nlayers; i++) {
+		struct asmap_layer *l = &m->layers[i];
+
+		if (strcmp(l->kind, "image") != 0)
+			continue;
+		layer_free(l);
+		memmove(l, l + 1, (m->nlayers - i - 1) * sizeof(*l));
+		m->nlayers--;
+		break;
+	}
+	asdb_close(m->db);
+	m->db = NULL;
+	if (db == NULL)
+		return 0;
+	asdb_get_info(db, &info);
+	if (asmap_add_layer(m, "image", info.dataset, info.version, NULL, err,
+	    errlen) != 0) {
+		asdb_close(db);
+		return -1;
+	}
+	m->db = db;
+	return 0;
+}
+
+const struct asdb *
+asmap_get_asdb(const struct asmap *m)
+{
+	return m->db;
 }
 
 /* ---- batches ---- */

@@ -1,7 +1,8 @@
 /*
- * asmap_load.c: loaders of routing and AS-name data (NK-FACTS.md section 5):
- * CAIDA pfx2as, bgpdump -m text, iptoasn TSV, CAIDA as2org (pipe and JSON
- * lines), and format detection.
+ * asmap_load.c: loaders of routing and AS-name data (doc/SOURCES.md,
+ * "Routing data"): CAIDA pfx2as, bgpdump -m text, iptoasn TSV, CAIDA as2org
+ * (pipe and JSON lines), the ip-location-db asn CSV (read by asdb.c), and
+ * format detection.
  *
  * Every loader reads line by line into a staging batch (asmap.h) and commits
  * only when the whole input parsed: one malformed line gives -1 with
@@ -19,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "asdb.h"
 #include "asmap.h"
 #include "lh.h"
 
@@ -241,6 +243,7 @@ static const struct {
 	{ "bgpdump", ASMAP_FMT_BGPDUMP },
 	{ "iptoasn", ASMAP_FMT_IPTOASN },
 	{ "as2org", ASMAP_FMT_AS2ORG },
+	{ "ip-location-db", ASMAP_FMT_IPLOCDB },
 };
 
 enum asmap_format
@@ -274,6 +277,8 @@ asmap_source_name(enum asmap_source src)
 	case ASMAP_SRC_BGPDUMP: return "bgpdump";
 	case ASMAP_SRC_IPTOASN: return "iptoasn";
 	case ASMAP_SRC_AS2ORG: return "as2org";
+	case ASMAP_SRC_IPLOCDB: return "ip-location-db";
+	case ASMAP_SRC_ASDB: return "image";
 	case ASMAP_SRC_NONE: break;
 	}
 	return "none";
@@ -351,6 +356,25 @@ detect_line(const char *s, int *decisive)
 		    is_ip6(f[1]) || all_digits(f[1])) && all_digits(f[2]))
 			return ASMAP_FMT_IPTOASN;
 	}
+	/* ip-location-db: range_start,range_end,asn,organisation */
+	if (strchr(buf, ',') != NULL && strchr(buf, '\t') == NULL) {
+		char cb[256], *c = cb, *e;
+
+		snprintf(cb, sizeof(cb), "%s", buf);
+		for (n = 0; n < 3 && (e = strchr(c, ',')) != NULL; n++) {
+			*e = '\0';
+			f[n] = c;
+			c = e + 1;
+		}
+		if (n == 3 && (parse_ip4(f[0], &v) == 0 || is_ip6(f[0]) ||
+		    all_digits(f[0])) && (parse_ip4(f[1], &v) == 0 ||
+		    is_ip6(f[1]) || all_digits(f[1])) && all_digits(f[2]))
+			return ASMAP_FMT_IPLOCDB;
+		if (starts_with(s, len, "ip_range_start,")) {
+			*decisive = 0;	/* its header line */
+			return ASMAP_FMT_UNKNOWN;
+		}
+	}
 	/* pfx2as: prefix, length, origin */
 	n = 0;
 	save = NULL;
@@ -416,6 +440,7 @@ struct loader {
 	uint32_t last_asn;		/* iptoasn: the last name record */
 	char *last_desc;
 	char last_cc[3];
+	struct asdb_build *csv;		/* ip-location-db: the rows */
 };
 
 static int lerr(struct loader *L, const char *fmt, ...) LH_PRINTF(2, 3);
@@ -1278,6 +1303,54 @@ a2o_line(struct loader *L, char *s)
 	return 0;
 }
 
+/* ---- ip-location-db asn CSV (asdb.c reads it) ---- */
+
+static int
+iplocdb_line(struct loader *L, char *s)
+{
+	return asdb_build_line(L->csv, s, strlen(s), L->name, L->lineno,
+	    L->err, L->errlen);
+}
+
+/*
+ * The rows, overlaps resolved as for the image (asdb.h), become prefixes
+ * (each interval split into the fewest CIDR blocks) and AS names.
+ */
+static int
+iplocdb_finish(struct loader *L)
+{
+	const struct asdb_build_stats *bs;
+	size_t i, n;
+
+	if (asdb_build_finish(L->csv, L->err, L->errlen) != 0)
+		return -1;
+	n = asdb_build_nranges(L->csv);
+	for (i = 0; i < n; i++) {
+		uint32_t first, last, asn;
+
+		asdb_build_range(L->csv, i, &first, &last, &asn);
+		if (iptoasn_split(L, first, last, asn) < 0)
+			return -1;
+	}
+	n = asdb_build_nasns(L->csv);
+	for (i = 0; i < n; i++) {
+		const char *org;
+		uint32_t asn;
+
+		asdb_build_asn(L->csv, i, &asn, &org);
+		if (*org == '\0')
+			continue;
+		if (asmap_batch_asinfo(L->b, asn, NULL, NULL, org, NULL, L->err,
+		    L->errlen) < 0)
+			return -1;
+		L->st->names++;
+	}
+	bs = asdb_build_stats(L->csv);
+	L->st->skipped_v6 = bs->skipped_v6;
+	L->st->unrouted = bs->unrouted;
+	return 0;
+}
+
 /* ---- driver ---- */
 
 static int
@@ -1302,6 +1375,13 @@ loader_setup(struct loader *L, enum asmap_format fmt)
 		L->line = iptoasn_line;
 		L->u32mode = -1;
 		src = ASMAP_SRC_IPTOASN;
+		break;
+	case ASMAP_FMT_IPLOCDB:
+		L->line = iplocdb_line;
+		L->finish = iplocdb_finish;
+		if ((L->csv = asdb_build_new()) == NULL)
+			return lh_err(L->err, L->errlen, "out of memory");
+		src = ASMAP_SRC_IPLOCDB;
 		break;
 	case ASMAP_FMT_AS2ORG:
 		L->line = a2o_line;
@@ -1388,7 +1468,8 @@ asmap_load_fp(struct asmap *m, FILE *fp, const char *name,
 			if (f == ASMAP_FMT_UNKNOWN) {
 				L.lineno = L.st->lines;
 				lerr(&L, "cannot tell the format from '%.*s' "
-				    "(name it: pfx2as, bgpdump, iptoasn, as2org)",
+				    "(name it: pfx2as, bgpdump, iptoasn, as2org, "
+				    "ip-location-db)",
 				    TOKSHOW, line);
 				goto out;
 			}
@@ -1425,11 +1506,17 @@ asmap_load_fp(struct asmap *m, FILE *fp, const char *name,
 	}
 	if (L.finish != NULL && L.finish(&L) < 0)
 		goto out;
-	rc = asmap_batch_commit(L.b, err, errlen);
+	/* the layer first: a commit cannot be taken back */
+	if (asmap_add_layer(m, "asmap", L.name, NULL,
+	    asmap_format_name(L.st->format), err, errlen) != 0)
+		goto out;
+	if ((rc = asmap_batch_commit(L.b, err, errlen)) != 0)
+		asmap_drop_layer(m);
 	L.b = NULL;
 out:
 	if (L.b != NULL)
 		asmap_batch_abort(L.b);
+	asdb_build_free(L.csv);
 	bgp_free(L.bgp);
 	free(L.a2o);
 	free(L.last_desc);

@@ -116,7 +116,8 @@ dg_band_role(int role)
 	return role == ROLE_DEST ? ROLE_TARGET : role;
 }
 
-/* NK-FACTS: the networks around North Korea keep their colour everywhere. */
+/* doc/SOURCES.md §1-3: the networks around North Korea keep their colour
+ * everywhere. */
 static const struct {
 	uint32_t	asn;
 	int		slot;

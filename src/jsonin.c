@@ -842,6 +842,43 @@ read_verdict(const struct jctx *c, const json_t *to, const char *path,
 	return 0;
 }
 
+/* "as_data": what judged the trace (output.c json_asdata()); optional. */
+static int
+read_asdata(const struct jctx *c, const json_t *to, const char *path,
+    struct analysis *an)
+{
+	struct asmap_layer l[JSONIN_MAX_ASDATA];
+	json_t *arr = NULL, *o;
+	char np[PATHLEN];
+	size_t i, n;
+	int rc;
+
+	if ((rc = jarray(c, to, path, "as_data", 0, JSONIN_MAX_ASDATA,
+	    &arr)) <= 0)
+		return rc;
+	n = json_array_size(arr);
+	for (i = 0; i < n; i++) {
+		const char *file = NULL;
+
+		o = json_array_get(arr, i);
+		snprintf(np, sizeof(np), "%s%sas_data[%zu]", path,
+		    path[0] ? "." : "", i);
+		l[i].kind = l[i].name = l[i].version = l[i].format = "";
+		if (jobject(c, o, np) != 0 ||
+		    jstr(c, o, np, "kind", F_REQ, 32, &l[i].kind) < 0 ||
+		    jstr(c, o, np, "name", 0, JSONIN_MAX_PATH, &l[i].name) < 0 ||
+		    jstr(c, o, np, "file", 0, JSONIN_MAX_PATH, &file) < 0 ||
+		    jstr(c, o, np, "version", 0, 64, &l[i].version) < 0 ||
+		    jstr(c, o, np, "format", 0, 32, &l[i].format) < 0)
+			return -1;
+		if (file != NULL)
+			l[i].name = file;
+	}
+	if (analysis_set_asdata(an, l, n) != 0)
+		return lh_err(c->err, c->errlen, "out of memory");
+	return 1;
+}
+
 /* t->an from the trace object's analysis members; 0 when it has none. */
 static int
 read_analysis(const struct jctx *c, const json_t *to, const char *path,
@@ -885,7 +922,8 @@ read_analysis(const struct jctx *c, const json_t *to, const char *path,
 			    lh_ip4_str(an->annots[i].addr, ip, sizeof(ip)));
 			goto fail;
 		}
-	if (jasn(c, to, path, "target_asn", F_NULL, &an->target_asn) < 0 ||
+	if (read_asdata(c, to, path, an) < 0 ||
+	    jasn(c, to, path, "target_asn", F_NULL, &an->target_asn) < 0 ||
 	    jarray(c, to, path, "upstream_asns", 0, AN_MAX_UPSTREAMS,
 	    &ups) < 0)
 		goto fail;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
@@ -20,6 +21,7 @@
 #include <jansson.h>
 
 #include "analysis.h"
+#include "asdb.h"
 #include "asmap.h"
 #include "capfile.h"
 #include "diagram.h"
@@ -45,6 +47,7 @@ usage(FILE *fp)
 "       lasthop replay [options] FILE...\n"
 "       lasthop analyze [options] FILE...\n"
 "       lasthop diagram [options] RESULT.json...\n"
+"       lasthop asdb build|info|lookup ...\n"
 "       lasthop --version\n"
 "       lasthop --help\n"
 "\n"
@@ -61,6 +64,12 @@ usage(FILE *fp)
 "                        names none)\n"
 "  diagram RESULT.json... draw saved JSON results again, several merged\n"
 "                        into one picture (-F, -o, --color, --ascii)\n"
+"  asdb build -o IMAGE [--name N --version V] CSV...\n"
+"                        compile ip-location-db asn CSV into an AS image\n"
+"  asdb info [--verify] [IMAGE]   describe (and check) an image; without\n"
+"                        IMAGE, the one the search below finds\n"
+"  asdb lookup [--asdb IMAGE] [ADDR...]  the image's AS for each address\n"
+"                        (no ADDR: one per line from standard input)\n"
 "\n"
 "Trace options:\n"
 "  -M, --method M        udp (default), icmp, tcp (SYN) or tcp-ack\n"
@@ -84,7 +93,7 @@ usage(FILE *fp)
 "      --dry-run         write the probes to the capture file instead of\n"
 "                        sending them (no privileges needed)\n"
 "  -n                    no reverse DNS (trace looks names up by default)\n"
-"  -F, -o, --asmap, --baseline  as for replay\n"
+"  -F, -o, --asmap, --asdb, --baseline  as for replay\n"
 "\n"
 "Replay options:\n"
 "  -F, --format FMT      text, json, term (the hop diagram; the default\n"
@@ -114,6 +123,13 @@ usage(FILE *fp)
 "                        pfx2as, bgpdump -m, iptoasn TSV or CAIDA as2org\n"
 "                        (FMT pfx2as|bgpdump|iptoasn|as2org; default:\n"
 "                        detected); repeatable, later files win\n"
+"      --asdb IMAGE      the world-wide AS image: it annotates every hop\n"
+"                        that the embedded data and --asmap leave without\n"
+"                        an AS.  Default: $LASTHOP_ASDB, else %s in\n"
+"                        data/ beside the program or one directory up (a\n"
+"                        source tree), else in ../share/lasthop/ from the\n"
+"                        program (an install); 'make deps' builds it\n"
+"      --no-asdb         no AS image\n"
 "      --baseline FILE   an earlier capture (or JSON result) of a healthy\n"
 "                        trace to the same target: verdicts name where\n"
 "                        today departs from it\n"
@@ -125,14 +141,89 @@ usage(FILE *fp)
 "5 missing privileges, 6 network error (no route, unresolvable target).\n"
 "See lasthop(1).\n",
 	    ENGINE_GAP_LIMIT, (long long)(ENGINE_WINDOW_NS / 1000000000),
-	    (long long)(ENGINE_LATE_NS / 1000000000));
+	    (long long)(ENGINE_LATE_NS / 1000000000), ASDB_FILE_NAME);
+}
+
+/* The program's directory (for the AS image), read before any drop. */
+static char exe_dir[PATH_MAX];
+
+static void
+find_exe_dir(void)
+{
+	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		exe_dir[0] = '\0';
+		return;
+	}
+	exe_dir[n] = '\0';
+	if ((slash = strrchr(exe_dir, '/')) == NULL)
+		exe_dir[0] = '\0';
+	else
+		*slash = '\0';
+}
+
+/*
+ * Where the AS image is looked for (lasthop.1, FILES): --asdb, then
+ * $LASTHOP_ASDB (both must exist), then data/ beside the program and one
+ * directory up (a source tree: ./lasthop and build/lasthop), then
+ * ../share/lasthop/ from the program (an install under PREFIX/bin).
+ * Returns 1 with path filled (*named: it was asked for by name), or 0.
+ */
+static int
+asdb_find(const char *opt, char *path, size_t pathlen, int *named)
+{
+	static const char *const rel[] = { "data", "../data",
+	    "../share/lasthop" };
+	const char *env = getenv("LASTHOP_ASDB");
+	struct stat sb;
+	size_t i;
+
+	*named = 1;
+	if (opt != NULL || (env != NULL && *env != '\0')) {
+		snprintf(path, pathlen, "%s", opt != NULL ? opt : env);
+		return 1;
+	}
+	*named = 0;
+	for (i = 0; exe_dir[0] != '\0' && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		int n = snprintf(path, pathlen, "%s/%s/%s", exe_dir, rel[i],
+		    ASDB_FILE_NAME);
+
+		if (n > 0 && (size_t)n < pathlen && stat(path, &sb) == 0) {
+			char *real = realpath(path, NULL);	/* no "bin/.." */
+
+			if (real != NULL && strlen(real) < pathlen)
+				memcpy(path, real, strlen(real) + 1);
+			free(real);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static void
 version(void)
 {
+	char path[PATH_MAX + 64], err[LH_ERRLEN];
+	struct asdb_info info;
+	struct asdb *db;
+	int named;
+
 	printf("lasthop %s\n%s\n%s\njansson %s\n", LASTHOP_VERSION,
 	    pcap_lib_version(), libnet_version(), JANSSON_VERSION);
+	printf("embedded AS data: %s %s\n", ASMAP_DEFAULT_NAME,
+	    ASMAP_DEFAULT_VERSION);
+	if (!asdb_find(NULL, path, sizeof(path), &named))
+		printf("AS image: none found\n");
+	else if ((db = asdb_open(path, err, sizeof(err))) == NULL)
+		printf("AS image: unusable: %s\n", err);
+	else {
+		asdb_get_info(db, &info);
+		printf("AS image: %s %s (%s)\n", info.dataset, info.version,
+		    path);
+		asdb_close(db);
+	}
 }
 
 /* The result's destination: stdout, or a file replaced only when complete. */
@@ -512,6 +603,41 @@ anctx_asmap(struct anctx *ax, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The world-wide AS image under the routes (asdb_find()'s order); when
+ * none is found, one line says so and the embedded data serves alone.
+ * Returns an exit code.
+ */
+static int
+anctx_asdb(struct anctx *ax, const char *opt, int none, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX + 64];
+	struct asdb *db;
+	int named;
+
+	if (none)
+		return 0;
+	if (!asdb_find(opt, path, sizeof(path), &named)) {
+		warnx_("no AS image (%s) found: hops outside the embedded data "
+		    "and --asmap get no AS ('make deps' builds the image; "
+		    "--asdb, LASTHOP_ASDB)", ASDB_FILE_NAME);
+		return 0;
+	}
+	/* one found by the search but unreadable (trace reads it after
+	   dropping privileges): say so, go on without it */
+	if (!named && access(path, R_OK) != 0) {
+		warnx_("%s: %s: hops outside the embedded data and --asmap get "
+		    "no AS", path, strerror(errno));
+		return 0;
+	}
+	if ((db = asdb_open(path, err, errlen)) == NULL)
+		return LH_EXIT_INPUT;
+	if (asmap_attach_asdb(ax->map, db, err, errlen) != 0)
+		return LH_EXIT_FAIL;
+	return 0;
+}
+
 static int
 collect_cb(void *arg, struct trace *t, char *err, size_t errlen)
 {
@@ -598,6 +724,8 @@ struct common_opts {
 	const char	*format, *outpath, *baseline;
 	const char	*asmaps[16];
 	int		 nasmaps;
+	const char	*asdb;		/* --asdb */
+	int		 no_asdb;	/* --no-asdb */
 	int		 names;
 	int		 color_mode;
 	int		 ascii;
@@ -610,6 +738,8 @@ struct common_opts {
 	{ "format",	required_argument, NULL, 'F' }, \
 	{ "output",	required_argument, NULL, 'o' }, \
 	{ "asmap",	required_argument, NULL, 'A' }, \
+	{ "asdb",	required_argument, NULL, 'Y' }, \
+	{ "no-asdb",	no_argument,	   NULL, 'Z' }, \
 	{ "baseline",	required_argument, NULL, 'B' }, \
 	{ "names",	no_argument,	   NULL, 'R' }, \
 	{ "color",	optional_argument, NULL, 'C' }, \
@@ -634,6 +764,12 @@ common_opt(int c, const char *arg, struct common_opts *co, char *err,
 			return lh_err(err, errlen, "--asmap: at most %zu files",
 			    sizeof(co->asmaps) / sizeof(co->asmaps[0]));
 		co->asmaps[co->nasmaps++] = arg;
+		return 1;
+	case 'Y':
+		co->asdb = arg;
+		return 1;
+	case 'Z':
+		co->no_asdb = 1;
 		return 1;
 	case 'B':
 		co->baseline = arg;
@@ -668,6 +804,8 @@ common_load(const struct common_opts *co, struct anctx *ax,
 	for (i = 0; i < co->nasmaps; i++)
 		if (anctx_asmap(ax, co->asmaps[i], err, errlen) != 0)
 			return LH_EXIT_INPUT;
+	if ((i = anctx_asdb(ax, co->asdb, co->no_asdb, err, errlen)) != 0)
+		return i;
 	if (co->baseline != NULL &&
 	    anctx_baseline(ax, co->baseline, eo, err, errlen) != 0)
 		return LH_EXIT_INPUT;
@@ -815,9 +953,11 @@ cmd_replay(int argc, char **argv)
 		snprintf(err, sizeof(err), "replay: no capture file given");
 		goto usage_err;
 	}
-	if (no_verdict && (co.nasmaps > 0 || co.baseline != NULL)) {
+	if (no_verdict && (co.nasmaps > 0 || co.baseline != NULL ||
+	    co.asdb != NULL)) {
 		snprintf(err, sizeof(err), "--no-verdict cannot go with %s",
-		    co.nasmaps > 0 ? "--asmap" : "--baseline");
+		    co.nasmaps > 0 ? "--asmap" : co.asdb != NULL ? "--asdb" :
+		    "--baseline");
 		goto usage_err;
 	}
 	if (sink_setup(&sk, &co, err, sizeof(err)) != 0)
@@ -1090,6 +1230,221 @@ out:
 	return ex;
 usage_err:
 	return usage_error(err);
+}
+
+/* lasthop asdb build -o IMAGE [--name N] [--version V] CSV... */
+static int
+asdb_build_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output",	required_argument, NULL, 'o' },
+		{ "name",	required_argument, NULL, 'N' },
+		{ "version",	required_argument, NULL, 'V' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *out = NULL, *name = "ip-location-db-asn", *ver = "unknown";
+	const struct asdb_build_stats *st;
+	struct asdb_build *b;
+	char err[LH_ERRLEN];
+	int c, i, ex = LH_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'N': name = optarg; break;
+		case 'V': ver = optarg; break;
+		default: return other_opt(c);
+		}
+	}
+	if (out == NULL || optind >= argc) {
+		snprintf(err, sizeof(err), "asdb build: give -o IMAGE and at "
+		    "least one CSV file");
+		return usage_error(err);
+	}
+	if ((b = asdb_build_new()) == NULL) {
+		warnx_("out of memory");
+		return LH_EXIT_FAIL;
+	}
+	for (i = optind; i < argc && ex == LH_EXIT_OK; i++) {
+		FILE *fp = strcmp(argv[i], "-") == 0 ? stdin :
+		    fopen(argv[i], "r");
+
+		if (fp == NULL) {
+			warnx_("%s: %s", argv[i], strerror(errno));
+			ex = LH_EXIT_INPUT;
+			break;
+		}
+		if (asdb_build_fp(b, fp, argv[i], err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			ex = LH_EXIT_INPUT;
+		}
+		if (fp != stdin)
+			fclose(fp);
+	}
+	if (ex == LH_EXIT_OK &&
+	    (asdb_build_finish(b, err, sizeof(err)) != 0 ||
+	    asdb_build_write(b, out, name, ver, err, sizeof(err)) != 0)) {
+		warnx_("%s", err);
+		ex = LH_EXIT_FAIL;
+	}
+	if (ex == LH_EXIT_OK) {
+		st = asdb_build_stats(b);
+		fprintf(stderr, "%s: %s: %s %s: %lu IPv4 rows (%lu overlapping), "
+		    "%lu ranges, %lu ASes; skipped %lu IPv6 and %lu AS 0 rows; "
+		    "%lu names cleaned\n", progname, out, name, ver, st->rows,
+		    st->overlaps, st->ranges, st->asns, st->skipped_v6,
+		    st->unrouted, st->cleaned);
+	}
+	asdb_build_free(b);
+	return ex;
+}
+
+/* lasthop asdb info [--verify] [IMAGE] */
+static int
+asdb_info_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verify",	no_argument,	   NULL, 'v' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char path[PATH_MAX + 64], err[LH_ERRLEN];
+	struct asdb_info info;
+	struct asdb *db;
+	int c, verify = 0, named;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c != 'v')
+			return other_opt(c);
+		verify = 1;
+	}
+	if (argc - optind > 1)
+		return usage_error("asdb info: at most one image");
+	if (!asdb_find(optind < argc ? argv[optind] : NULL, path, sizeof(path),
+	    &named)) {
+		warnx_("no AS image (%s) found", ASDB_FILE_NAME);
+		return LH_EXIT_INPUT;
+	}
+	if ((db = asdb_open(path, err, sizeof(err))) == NULL) {
+		warnx_("%s", err);
+		return LH_EXIT_INPUT;
+	}
+	asdb_get_info(db, &info);
+	printf("image: %s\ndataset: %s\nversion: %s\nformat: %u\n"
+	    "intervals: %u\nranges: %u\nASes: %u\nbytes: %llu\n", path,
+	    info.dataset, info.version, info.format, info.intervals,
+	    info.ranges, info.asns, (unsigned long long)info.size);
+	if (verify) {
+		if (asdb_verify(db, err, sizeof(err)) != 0) {
+			warnx_("%s", err);
+			asdb_close(db);
+			return LH_EXIT_INPUT;
+		}
+		printf("verified: every interval, index entry and name\n");
+	}
+	asdb_close(db);
+	return LH_EXIT_OK;
+}
+
+static void
+asdb_print_hit(const struct asdb *db, uint32_t addr)
+{
+	char a[LH_IP4_STRLEN], f[LH_IP4_STRLEN], l[LH_IP4_STRLEN];
+	struct asdb_hit hit;
+	const char *org = "";
+
+	lh_ip4_str(addr, a, sizeof(a));
+	if (asdb_lookup(db, addr, &hit) != 1) {
+		printf("%s -\n", a);
+		return;
+	}
+	(void)asdb_org(db, hit.asn, &org);
+	printf("%s AS%u %s-%s %s\n", a, hit.asn,
+	    lh_ip4_str(hit.first, f, sizeof(f)),
+	    lh_ip4_str(hit.last, l, sizeof(l)), org);
+}
+
+/* lasthop asdb lookup [--asdb IMAGE] [ADDR...] */
+static int
+asdb_lookup_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "asdb",	required_argument, NULL, 'Y' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char path[PATH_MAX + 64], err[LH_ERRLEN], line[128];
+	const char *opt = NULL;
+	struct asdb *db;
+	uint32_t addr;
+	int c, i, named, ex = LH_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c != 'Y')
+			return other_opt(c);
+		opt = optarg;
+	}
+	for (i = optind; i < argc; i++)
+		if (lh_parse_ip4(argv[i], "asdb lookup", &addr, err,
+		    sizeof(err)) != 0)
+			return usage_error(err);
+	if (!asdb_find(opt, path, sizeof(path), &named)) {
+		warnx_("no AS image (%s) found", ASDB_FILE_NAME);
+		return LH_EXIT_INPUT;
+	}
+	if ((db = asdb_open(path, err, sizeof(err))) == NULL) {
+		warnx_("%s", err);
+		return LH_EXIT_INPUT;
+	}
+	for (i = optind; i < argc; i++) {
+		(void)lh_parse_ip4(argv[i], "asdb lookup", &addr, err,
+		    sizeof(err));
+		asdb_print_hit(db, addr);
+	}
+	if (optind == argc) {
+		unsigned long n = 0;
+
+		while (fgets(line, sizeof(line), stdin) != NULL) {
+			line[strcspn(line, "\r\n")] = '\0';
+			n++;
+			if (lh_parse_ip4(line, "address", &addr, err,
+			    sizeof(err)) != 0) {
+				warnx_("standard input:%lu: %s", n, err);
+				ex = LH_EXIT_INPUT;
+				break;
+			}
+			asdb_print_hit(db, addr);
+		}
+	}
+	asdb_close(db);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warnx_("write error: %s", strerror(errno));
+		ex = LH_EXIT_FAIL;
+	}
+	return ex;
+}
+
+/* lasthop asdb build|info|lookup ... */
+static int
+cmd_asdb(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "build") == 0)
+		return asdb_build_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "info") == 0)
+		return asdb_info_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "lookup") == 0)
+		return asdb_lookup_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return LH_EXIT_OK;
+	}
+	return usage_error(argc >= 2 ? "asdb: unknown subcommand (build, info, "
+	    "lookup)" : "asdb: give a subcommand (build, info, lookup)");
 }
 
 static volatile sig_atomic_t interrupted;
@@ -1370,6 +1725,7 @@ usage_err:
 int
 main(int argc, char **argv)
 {
+	find_exe_dir();
 	if (argc < 2) {
 		usage(stderr);
 		return LH_EXIT_USAGE;
@@ -1391,6 +1747,8 @@ main(int argc, char **argv)
 		return cmd_analyze(argc - 1, argv + 1);
 	if (strcmp(argv[1], "diagram") == 0)
 		return cmd_diagram(argc - 1, argv + 1);
+	if (strcmp(argv[1], "asdb") == 0)
+		return cmd_asdb(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return LH_EXIT_USAGE;

@@ -297,9 +297,10 @@ text_bands(struct lbuf *lb, const struct trace *t)
 			if (cur->asn != 0) {
 				LB_LIT(lb, " AS");
 				lb_u64(lb, cur->asn);
-				if (cur->as_name[0]) {
+				if (cur->as_name[0] || cur->org[0]) {
 					LB_LIT(lb, " ");
-					lb_str(lb, cur->as_name);
+					lb_str(lb, cur->as_name[0] ?
+					    cur->as_name : cur->org);
 				}
 			}
 			LB_LIT(lb, " (");
@@ -905,6 +906,43 @@ json_flags(uint16_t f)
 	return arr;
 }
 
+/*
+ * "as_data": the AS data that judged the trace, in load order: the
+ * embedded dataset, each --asmap file (with its format), the image (its
+ * dataset and version).  Routes of the first two are matched together by
+ * longest prefix; the image answers where none of them has a route.
+ */
+static json_t *
+json_asdata(const struct analysis *an)
+{
+	json_t *arr = json_array(), *o;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; arr != NULL && i < an->nasdata; i++) {
+		const struct asmap_layer *l = &an->asdata[i];
+
+		if ((o = json_object()) == NULL) {
+			rc = -1;
+			break;
+		}
+		rc |= set_new(o, "kind", json_string(l->kind));
+		if (strcmp(l->kind, "asmap") == 0) {
+			rc |= set_new(o, "file", json_string(l->name));
+			rc |= set_new(o, "format", json_string(l->format));
+		} else {
+			rc |= set_new(o, "name", json_string(l->name));
+			rc |= set_new(o, "version", json_string(l->version));
+		}
+		rc |= json_array_append_new(arr, o);
+	}
+	if (rc != 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 /* Network annotations, handoff and verdict of one trace. */
 static int
 json_analysis(json_t *o, const struct trace *t)
@@ -951,6 +989,8 @@ json_analysis(json_t *o, const struct trace *t)
 		rc |= json_array_append_new(nets, n);
 	}
 	rc |= set_new(o, "networks", nets);
+	if (an->asdata != NULL)
+		rc |= set_new(o, "as_data", json_asdata(an));
 	rc |= set_new(o, "target_asn",
 	    an->target_asn ? json_integer(an->target_asn) : json_null());
 	for (i = 0; i < an->nupstreams; i++)

@@ -189,11 +189,138 @@ if [ "$(nproc)" -gt 1 ] && strace -o /dev/null true 2>/dev/null; then
 	fi
 fi
 
-# make install puts the binary and the manual under DESTDIR/PREFIX.
+# ---- the AS image (lasthop asdb, --asdb, LASTHOP_ASDB, the search) ----
+ASDB_VER=$(sed -n 's/^version=//p' tools/asdb.pin)
+NYC=tests/asdb/nyc-tata-unicom.txt
+# The image make deps built is the one found, and --version names it.
+check 0 "AS image: @ip-location-db/asn $ASDB_VER"	--version
+check 0 "embedded AS data: lasthop-embedded"		--version
+check 0 "verified: every interval"			asdb info --verify
+# A small image compiled from CSV in the package's format.
+check 0 "11 ranges, 6 ASes; skipped 2 IPv6"	asdb build --name small-test \
+    --version 7 -o "$tmp/small.asdb" tests/asdb/small.csv
+check 0 "dataset: small-test"			asdb info "$tmp/small.asdb"
+check 0 "8.8.8.8 AS15169 8.8.8.0-8.8.8.255 Google LLC" \
+    asdb lookup --asdb "$tmp/small.asdb" 8.8.8.8
+check 0 "2.26.200.1 AS201907 2.26.200.0-2.26.215.255 LLC \"SPUTNIK\"" \
+    asdb lookup --asdb "$tmp/small.asdb" 2.26.200.1
+check 0 "9.9.9.9 -"				asdb lookup --asdb "$tmp/small.asdb" 9.9.9.9
+printf '8.8.8.8\n1.0.0.1\n' | "$LASTHOP" asdb lookup --asdb "$tmp/small.asdb" >"$tmp/out" 2>&1
+if [ "$(cut -d' ' -f2 "$tmp/out" | tr '\n' ' ')" = "AS15169 AS13335 " ]; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: asdb lookup from standard input"; cat "$tmp/out"
+	fail=$((fail + 1))
+fi
+check 3 "tests/asdb/bad-row.csv:3: bad AS number 'AS15169'" \
+    asdb build -o "$tmp/bad.asdb" tests/asdb/bad-row.csv
+if [ -e "$tmp/bad.asdb" ]; then
+	echo "FAIL: asdb build left an image after a malformed row"
+	fail=$((fail + 1))
+fi
+check 2 "asdb build: give -o IMAGE"		asdb build tests/asdb/small.csv
+check 2 "asdb: unknown subcommand"		asdb frobnicate
+check 2 "'x' is not an IPv4 address"		asdb lookup x
+# --asdb and LASTHOP_ASDB choose the image; the result names it.
+check 0 '{"kind":"image","name":"small-test","version":"7"}' \
+    analyze -F json --asdb "$tmp/small.asdb" "$NYC"
+check 0 "4-6 AS6453 TATA COMMUNICATIONS (AMERICA) INC (transit)" \
+    analyze --asdb "$tmp/small.asdb" "$NYC"
+LASTHOP_ASDB="$tmp/small.asdb" check 0 '"name":"small-test"' analyze -F json "$NYC"
+LASTHOP_ASDB="$tmp/small.asdb" check 0 '"name":"small-test"' replay -F json "$D"
+check 0 '"as_data":[{"kind":"embedded","name":"lasthop-embedded","version":"1"},{"kind":"asmap","file":"tests/asdb/small.csv","format":"ip-location-db"},{"kind":"image","name":"@ip-location-db/asn"' \
+    analyze -F json --asmap tests/asdb/small.csv "$NYC"
+check 0 "2-3 AS12271 Charter Communications Inc (transit)" \
+    analyze --no-asdb --asmap ip-location-db:tests/asdb/small.csv "$NYC"
+check 3 "tests/asdb/bad-row.csv:3: bad AS number"	analyze --asmap tests/asdb/bad-row.csv "$NYC"
+# Named images must exist and be whole; errors name the file.
+check 3 "$tmp/none.asdb: No such file"		replay --asdb "$tmp/none.asdb" "$D"
+LASTHOP_ASDB="$tmp/none.asdb" check 3 "$tmp/none.asdb: No such file" replay "$D"
+head -c 1000 "$tmp/small.asdb" >"$tmp/cut.asdb"
+check 3 "$tmp/cut.asdb: truncated or extended"	analyze --asdb "$tmp/cut.asdb" "$NYC"
+check 3 "$tmp/cut.asdb: truncated"		asdb info "$tmp/cut.asdb"
+check 3 "tests/asdb/small.csv: not a lasthop AS image" replay --asdb tests/asdb/small.csv "$D"
+check 2 "--no-verdict cannot go with --asdb"	replay --no-verdict --asdb "$tmp/small.asdb" "$D"
+# --no-asdb: the embedded set alone, and no note about it.
+check 0 '"as_data":[{"kind":"embedded","name":"lasthop-embedded","version":"1"}],' \
+    analyze -F json --no-asdb "$NYC"
+if grep -q "no AS image" "$tmp/err"; then
+	echo "FAIL: --no-asdb printed the missing-image note"
+	fail=$((fail + 1))
+fi
+# The image hidden: a copy of the program in a directory without data/ or
+# ../share/lasthop finds none, says so in one line, and the embedded set
+# still serves.
+mkdir -p "$tmp/hide/bin"
+cp "$LASTHOP" "$tmp/hide/bin/lasthop"
+hidden() {
+	env -u LASTHOP_ASDB "$tmp/hide/bin/lasthop" "$@" >"$tmp/out" 2>"$tmp/err"
+}
+if hidden analyze "$NYC" && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q "no AS image (asn-ipv4.asdb) found" "$tmp/err" &&
+    grep -q "2-6 (unknown); 7-10 AS4837 CHINA169-BACKBONE (upstream)" "$tmp/out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: without an image: want one note and the embedded data"
+	sed 's/^/    /' "$tmp/err" "$tmp/out" | head -n 20
+	fail=$((fail + 1))
+fi
+if hidden --version && grep -q "^AS image: none found" "$tmp/out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: --version without an image"; cat "$tmp/out"
+	fail=$((fail + 1))
+fi
+if hidden replay -F json "$D" &&
+    grep -q '"as_data":\[{"kind":"embedded","name":"lasthop-embedded","version":"1"}\]' "$tmp/out" &&
+    grep -q '"asn":4837' "$tmp/out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: replay without an image: the embedded set must still serve"
+	head -c 600 "$tmp/err"
+	fail=$((fail + 1))
+fi
+# ... and data/ beside the program is where a source tree keeps it.
+mkdir -p "$tmp/hide/bin/data"
+cp "$tmp/small.asdb" "$tmp/hide/bin/data/asn-ipv4.asdb"
+if hidden --version && grep -q "^AS image: small-test 7 ($tmp/hide/bin/data/asn-ipv4.asdb)" "$tmp/out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: the image in data/ beside the program was not found"; cat "$tmp/out"
+	fail=$((fail + 1))
+fi
+
+# An image the search finds but cannot read (trace reads it after the
+# privilege drop): one warning, and the run goes on without it.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	mkdir -p "$tmp/perm/bin/data"
+	cp "$LASTHOP" "$tmp/perm/bin/lasthop"
+	cp "$tmp/small.asdb" "$tmp/perm/bin/data/asn-ipv4.asdb"
+	chmod 600 "$tmp/perm/bin/data/asn-ipv4.asdb"
+	chmod 755 "$tmp" "$tmp/perm" "$tmp/perm/bin" "$tmp/perm/bin/data"
+	chmod 644 "$NYC"
+	env -u LASTHOP_ASDB setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$tmp/perm/bin/lasthop" analyze "$PWD/$NYC" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "asn-ipv4.asdb: Permission denied" "$tmp/err" &&
+	    grep -q "AS4837" "$tmp/out"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: unreadable image: exit $rc, want 0 and a warning"
+		cat "$tmp/err"
+		fail=$((fail + 1))
+	fi
+fi
+
+# make install puts the binary, the manual and the AS image under
+# DESTDIR/PREFIX, where the installed binary finds the image.
 if make -s install DESTDIR="$tmp/inst" PREFIX=/usr >"$tmp/out" 2>&1 &&
     [ -x "$tmp/inst/usr/bin/lasthop" ] &&
     [ -f "$tmp/inst/usr/share/man/man1/lasthop.1" ] &&
-    "$tmp/inst/usr/bin/lasthop" --version | grep -q "^lasthop "; then
+    [ -f "$tmp/inst/usr/share/lasthop/ROUTEVIEWS-LICENSE" ] &&
+    "$tmp/inst/usr/bin/lasthop" --version | grep -q "^lasthop " &&
+    env -u LASTHOP_ASDB "$tmp/inst/usr/bin/lasthop" --version |
+    grep -q "^AS image: @ip-location-db/asn $ASDB_VER ($tmp/inst/usr/share/lasthop/asn-ipv4.asdb)"; then
 	pass=$((pass + 1))
 else
 	echo "FAIL: make install DESTDIR=... PREFIX=/usr"

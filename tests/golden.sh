@@ -13,6 +13,19 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The expected outputs were written with the AS image of the dataset version
+# pinned in tools/asdb.pin, found where lasthop looks (make deps puts it in
+# data/); a different image, or none, changes every annotated hop.
+unset LASTHOP_ASDB
+want=$(sed -n 's/^version=//p' tools/asdb.pin)
+have=$("$LASTHOP" --version | sed -n 's/^AS image: [^ ]* \([^ ]*\) .*/\1/p')
+if [ "$have" != "$want" ]; then
+	echo "FAIL: the golden tests need the AS image of version $want" \
+	    "(make deps); $LASTHOP finds ${have:-none}"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
 # tests/TESTLIST runs `lasthop replay`, tests/ANALYZELIST `lasthop analyze`.
 for list in TESTLIST:replay ANALYZELIST:analyze; do
 cmd=${list#*:}

@@ -7,6 +7,15 @@ cd "$(dirname "$0")/.."
 mkdir -p tests/golden
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
+# With the AS image of the pinned version only (tests/golden.sh checks it).
+unset LASTHOP_ASDB
+want=$(sed -n 's/^version=//p' tools/asdb.pin)
+have=$("$LASTHOP" --version | sed -n 's/^AS image: [^ ]* \([^ ]*\) .*/\1/p')
+if [ "$have" != "$want" ]; then
+	echo "update-golden: need the AS image of version $want (make deps);" \
+	    "$LASTHOP finds ${have:-none}" >&2
+	exit 1
+fi
 for list in TESTLIST:replay ANALYZELIST:analyze; do
 cmd=${list#*:}
 while read -r name capture opts; do

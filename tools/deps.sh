@@ -7,6 +7,9 @@
 #   test   the test suite, the lab and the benchmarks (make check, bench)
 #   fuzz   the libFuzzer campaign (make fuzz): Debian's default clang and
 #          its runtime, whatever LLVM version that is
+#   npm    Debian's npm (and nodejs), for fetching the AS dataset
+#          (tools/asdb-fetch.sh asks for it only when no npm is on the PATH:
+#          a machine may have Node.js and npm from elsewhere)
 set -eu
 
 BUILD_PKGS="build-essential pkg-config
@@ -20,6 +23,8 @@ traceroute mtr-tiny scamper tcptraceroute dublin-traceroute"
 # clang and libclang-rt-dev are Debian's unversioned defaults (llvm-defaults).
 FUZZ_PKGS="clang libclang-rt-dev"
 
+NPM_PKGS="npm"
+
 [ $# -gt 0 ] || set -- build
 want=""
 for g in "$@"; do
@@ -27,7 +32,8 @@ for g in "$@"; do
 	build)	want="$want $BUILD_PKGS" ;;
 	test)	want="$want $TEST_PKGS" ;;
 	fuzz)	want="$want $FUZZ_PKGS" ;;
-	*)	echo "deps: unknown group '$g' (build, test, fuzz)" >&2; exit 2 ;;
+	npm)	want="$want $NPM_PKGS" ;;
+	*)	echo "deps: unknown group '$g' (build, test, fuzz, npm)" >&2; exit 2 ;;
 	esac
 done
 

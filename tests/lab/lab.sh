@@ -238,7 +238,7 @@ lab_scn_hidden() {
 }
 
 # the two North Korean routers never send time-exceeded: healthy traces show
-# two silent hops between the upstream's last hop and the host (NK-FACTS 2).
+# two silent hops between the upstream's last hop and the host (doc/SOURCES.md §2).
 lab_scn_nkquiet() {
 	lab_exec nkbr iptables -A OUTPUT -p icmp --icmp-type time-exceeded -j DROP
 	lab_exec nkin iptables -A OUTPUT -p icmp --icmp-type time-exceeded -j DROP

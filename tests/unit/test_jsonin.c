@@ -151,6 +151,16 @@ same_analysis(const struct analysis *a, const struct analysis *b)
 	    (b->upstream_source == NULL));
 	if (a->upstream_source != NULL)
 		assert_string_equal(a->upstream_source, b->upstream_source);
+	/* the AS data that judged it (at least the embedded set) */
+	assert_true(a->nasdata >= 1);
+	assert_int_equal(a->nasdata, b->nasdata);
+	for (i = 0; i < a->nasdata; i++) {
+		assert_string_equal(a->asdata[i].kind, b->asdata[i].kind);
+		assert_string_equal(a->asdata[i].name, b->asdata[i].name);
+		assert_string_equal(a->asdata[i].version,
+		    b->asdata[i].version);
+		assert_string_equal(a->asdata[i].format, b->asdata[i].format);
+	}
 	assert_int_equal(a->nannots, b->nannots);
 	for (i = 0; i < a->nannots; i++)
 		same_annot(&a->annots[i], &b->annots[i],
@@ -625,6 +635,15 @@ static const struct {
 	{ "\"replies\":2", "\"replies\":18446744073709551616", "b.json:1:" },
 	{ "\"replies\":2", "\"replies\":-1", "traces[0].replies: -1 is out "
 	  "of range" },
+	{ "\"target_asn\":131279,", "\"as_data\":7,\"target_asn\":131279,",
+	  "traces[0].as_data: is a whole number, not an array" },
+	{ "\"target_asn\":131279,", "\"as_data\":[{\"name\":\"x\"}],"
+	  "\"target_asn\":131279,", "traces[0].as_data[0].kind: missing" },
+	{ "\"target_asn\":131279,", "\"as_data\":[{\"kind\":\"image\","
+	  "\"version\":7}],\"target_asn\":131279,",
+	  "traces[0].as_data[0].version: is a whole number, not a string" },
+	{ "\"target_asn\":131279,", "\"as_data\":[[]],\"target_asn\":131279,",
+	  "traces[0].as_data[0]: is an array, not an object" },
 };
 
 static void
@@ -652,6 +671,41 @@ test_malformed(void **state)
 			    bad[i].error, r ? "a result and" : "", err);
 		free(doc);
 	}
+}
+
+/* "as_data": what judged the trace, read back (an --asmap file's name). */
+static void
+test_asdata(void **state)
+{
+	struct jsonin *r;
+	const struct analysis *an;
+	char err[LH_ERRLEN], *doc;
+
+	(void)state;
+	doc = edit("\"target_asn\":131279,", "\"as_data\":[{\"kind\":"
+	    "\"embedded\",\"name\":\"lasthop-embedded\",\"version\":\"1\"},"
+	    "{\"kind\":\"asmap\",\"file\":\"rib.txt\",\"format\":"
+	    "\"bgpdump\"},{\"kind\":\"image\",\"name\":\"@ip-location-db/asn\","
+	    "\"version\":\"2.3\"}],\"target_asn\":131279,");
+	r = jsonin_load_buffer(doc, strlen(doc), "a.json", err, sizeof(err));
+	if (r == NULL)
+		fail_msg("%s", err);
+	an = r->traces[0]->an;
+	assert_int_equal(an->nasdata, 3);
+	assert_string_equal(an->asdata[0].kind, "embedded");
+	assert_string_equal(an->asdata[1].kind, "asmap");
+	assert_string_equal(an->asdata[1].name, "rib.txt");
+	assert_string_equal(an->asdata[1].format, "bgpdump");
+	assert_string_equal(an->asdata[2].name, "@ip-location-db/asn");
+	assert_string_equal(an->asdata[2].version, "2.3");
+	jsonin_free(r);
+	free(doc);
+	/* results written before as_data existed still read */
+	r = jsonin_load_buffer(base_doc, strlen(base_doc), "a.json", err,
+	    sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(r->traces[0]->an->nasdata, 0);
+	jsonin_free(r);
 }
 
 /* Values quoted in messages never carry control characters. */
@@ -700,6 +754,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_healthy),
+		cmocka_unit_test(test_asdata),
 		cmocka_unit_test(test_roundtrip_border_drops),
 		cmocka_unit_test(test_roundtrip_shapes),
 		cmocka_unit_test(test_no_analysis),
