@@ -13,7 +13,8 @@
  *   - mtr counts in the echo sequence too, one probe per TTL per round,
  *     rounds of varying length, each ending at the destination.
  * infer_ttls() tries each reading and keeps one only when the replies bear
- * it out: every router at one TTL, the destination last.  A counter gives
+ * it out: every router at one TTL, the destination last; a counter needs
+ * three replies at least (two fit some order by chance).  A counter gives
  * the order; its first TTL comes from the tool's known first number, else
  * from the replies' own IP TTLs (a router d hops away answers with an
  * initial TTL of 64, 128 or 255 less d - 1), else the replies stay

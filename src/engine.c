@@ -53,6 +53,7 @@ struct session {
 	uint8_t		 ttl0;			/* first TTL seen */
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
 	uint8_t		 promoted, noise, closed, in_lru;
+	uint8_t		 own;			/* holds lasthop's own probes */
 	uint8_t		 replyonly;		/* holds replies whose probes are
 						   not (yet) in the capture */
 	struct infer_result infer;		/* how their TTLs were found */
@@ -503,6 +504,7 @@ add_probe(struct engine *e, const struct probe_method *m,
 	memcpy(pr->t8, p->l4.t8, sizeof(pr->t8));
 	pr->t8len = p->l4.t8len;
 	pr->own = p->own_probe;
+	s->own |= pr->own;	/* lasthop's: a replay judges as the run did */
 	m->record(pr, p);
 	if (index_add(e, &e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
 	    s->sid, pr->ipid, pr->t8), s, s->n, &nx) != 0)
@@ -871,8 +873,9 @@ match_quote(struct engine *e, const struct reply *r)
 			if (s->probes[i].tx_ns > limit)
 				rank(&k, s, i);
 	}
-	if (k.s == NULL && e->o.strict &&
-	    session_find(e, r->src, r->dst, r->proto, r->sid) != NULL) {
+	if (k.s == NULL &&
+	    (s = session_find(e, r->src, r->dst, r->proto, r->sid)) != NULL &&
+	    (e->o.strict || s->own)) {
 		/* Our flow, but no probe's identity: a forgery or a stray. */
 		e->st.rejected++;
 		return 1;
@@ -1005,7 +1008,12 @@ orphan_quote(struct engine *e, const struct reply *r, int sid)
 		s->orphans++;
 		return 0;
 	}
-	if (r->t8len == 0 || r->m->session_id(r->t8, r->t8len) < 0)
+	/*
+	 * Live, every probe is in the capture: a reply to none is a stray
+	 * or a forgery, never the start of a reply-only trace.
+	 */
+	if (e->o.strict || r->t8len == 0 ||
+	    r->m->session_id(r->t8, r->t8len) < 0)
 		return 0;
 	if (s == NULL) {
 		if ((s = session_new(e, r->src, r->dst, r->proto, (uint16_t)sid,
@@ -1029,7 +1037,7 @@ orphan_answer(struct engine *e, const struct reply *r,
 	uint8_t t8[8];
 	size_t n;
 
-	if (s == NULL || !s->replyonly)
+	if (s == NULL || !s->replyonly || e->o.strict)
 		return 0;	/* other traffic's answers: not ours to count */
 	n = r->m->answer_t8(r->p, t8);
 	e->st.orphans++;

@@ -7,6 +7,7 @@
 #define MAX_Q		8	/* probes per TTL a counter reading tries */
 #define MAX_SPAN	4096	/* a counter spanning more is no counter */
 #define MAX_TTL		64	/* farther TTLs are no reading of ours */
+#define MIN_ORDERED	3	/* replies a counter reading needs */
 
 const char *
 infer_rule_name(enum infer_rule rule)
@@ -376,6 +377,9 @@ infer_ttls(const struct infer_reply *r, size_t n,
 		res->anchor = "own";
 		goto done;
 	}
+	/* Two replies can fit an order by chance (two forgeries, say). */
+	if (n < MIN_ORDERED)
+		goto done;
 	for (f = 0; f < INFER_COUNTERS; f++) {
 		memset(&cand, 0, sizeof(cand));
 		score = try_counter(r, n, f, &bases[f], tmp, &cand);
