@@ -136,6 +136,7 @@ for i in range(count):
     ahead = start + 1.5 * (i + 1) / count - time.time()
     if ahead > 0.002:
         time.sleep(ahead)
+sent["secs"] = round(time.time() - start, 2)
 print(json.dumps(sent))
 '''
 
@@ -249,7 +250,7 @@ def forge_run(prefix, lasthop, work, method, watch):
     try:
         sent = json.loads(fout)
     except ValueError:
-        sent = {"error": 0, "direct": 0}
+        sent = {"error": 0, "direct": 0, "secs": None}
     name = "forged %s:" % method
     nsent = sent["error"] + sent["direct"]
     check(name + " trace ran", proc.returncode == 0,
@@ -322,10 +323,10 @@ def forge_run(prefix, lasthop, work, method, watch):
               "%d unmatched + %d rejected + %d ambiguous, %d forged" % (
                   f["unmatched_replies"], f["rejected_replies"],
                   f["ambiguous_replies"], err))
-    print("info forged %s: sent %d errors + %d direct; capture %d + %d; "
-          "live rejected %d; replay unmatched %s" % (
-              method, sent["error"], sent["direct"], err, direct, rejected,
-              rep and rep["files"][0]["unmatched_replies"]))
+    print("info forged %s: sent %d errors + %d direct in %s s; capture "
+          "%d + %d; live rejected %d; replay unmatched %s" % (
+              method, sent["error"], sent["direct"], sent["secs"], err,
+              direct, rejected, rep and rep["files"][0]["unmatched_replies"]))
     return samples
 
 
