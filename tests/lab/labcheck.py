@@ -373,6 +373,52 @@ def check_quotes(name, scn, method, pcap):
           "; ".join(bad))
 
 
+# The text output's per-trace "rewritten:" lines (their ' (N quotes)' cut),
+# once the manual documents them.  TODO: the JSON form of the same summary,
+# when there is one.
+REWRITTEN_DOC = os.path.join(os.path.dirname(__file__), "..", "..", "doc",
+                             "lasthop.1")
+
+
+def want_rewritten(scn, method):
+    """The 'rewritten:' lines scenario scn must give a method's trace; a
+    string ending in '*' is a prefix, a tuple any one of its strings."""
+    tcp = method.startswith("tcp")
+    if scn == "ipid" or (scn == "csum" and tcp):
+        return ["IP ID after hop 1"]      # TCP's checksum is not in 8 bytes
+    if scn == "csum":
+        return ["IP ID and checksum after hop 1"]
+    if tcp:
+        return []                         # TCP probes do not fragment
+    # hops 3-5 quote a fragment; udp's destination quotes the whole again
+    return [("length after hop 2",
+             "length in some quotes from hop 3 on, kept in others up to "
+             "hop 6")]
+
+
+def check_rewritten_line(name, scn, method, build, pcap):
+    try:
+        documented = "rewritten: IP ID" in open(REWRITTEN_DOC).read()
+    except OSError:
+        documented = False
+    if not documented:
+        print("todo %s: the per-trace 'rewritten:' line is not in this "
+              "lasthop yet (doc/lasthop.1); only the probes' nat is "
+              "checked" % name)
+        return
+    r = subprocess.run([os.path.join(build, "lasthop"), "replay", "-n",
+                        pcap], capture_output=True, text=True, timeout=60)
+    got = [re.sub(r" \(\d+ quotes?\)$", "", ln.strip()[len("rewritten: "):])
+           for ln in r.stdout.splitlines()
+           if ln.strip().startswith("rewritten: ")]
+    want = want_rewritten(scn, method)
+    good = len(got) == len(want) and all(
+        g in w if isinstance(w, tuple) else g == w
+        for g, w in zip(got, want))
+    check(name + " says what was rewritten", good,
+          "rewritten lines %s, want %s" % (got, want))
+
+
 def peer_cmds_all(method, size):
     """Every peer tool's command for a lasthop method (size: the UDP and
     ICMP probes' packet length, or None)."""
@@ -459,14 +505,7 @@ def run_middlebox(prefix, build, out, scn, table):
                       (a != NKT or method == "udp"))
         check(name + " rewritten hops marked", got == want,
               "probes marked nat at hops %s, want %s" % (got, want))
-        # TODO(issue 10): the lead adds a per-trace line to the text output
-        # ("rewritten: IP ID after hop 1" or similar) and JSON fields; when
-        # they exist, assert here that they name spec["rw"] from hop 2
-        # (hop 3 for frag) on.  Until then only the per-probe "nat" above.
-        rwkeys = [k for k in tr if k.startswith("rewrit")]
-        if rwkeys:
-            print("todo %s: trace now has %s = %s; assert it" % (
-                name, rwkeys[0], tr[rwkeys[0]]))
+        check_rewritten_line(name, scn, method, build, base + ".pcap")
         check_quotes(name, scn, method, base + ".pcap")
         rr, doc = replay_traces(build, base + ".pcap")
         check(name + " replay", doc is not None and
