@@ -48,6 +48,7 @@
 #define PROBE_MAGIC	"lhop"	/* first payload bytes of every lasthop probe */
 #define PROBE_MAGIC_LEN	4
 #define PROBE_MIN_PAYLOAD 8	/* magic, version, method, checksum fix word */
+#define PROBE_MAX_PAYLOAD 1472	/* a 1500-byte IPv4 packet of UDP or ICMP echo */
 
 /* What stays the same for every probe of one trace. */
 struct probe_ctx {

@@ -87,6 +87,8 @@ usage(FILE *fp)
 "  -g, --gap-limit N     stop after N silent hops (1-255, default 5)\n"
 "  -N, --window N        TTLs probed at once (1-255, default 16)\n"
 "      --retries N       extra probes for a silent hop (0-5, default 1)\n"
+"      --payload N       payload bytes of udp and icmp probes (8-1472,\n"
+"                        default 32; udp adds up to 63, the TTL mod 64)\n"
 "      --write FILE      save the capture to FILE (default\n"
 "                        captures/TARGET-UTCTIME.pcap)\n"
 "      --no-save         do not save the capture\n"
@@ -1491,7 +1493,8 @@ resolve(const char *name, uint32_t *out, char *err, size_t errlen)
 static int
 cmd_trace(int argc, char **argv)
 {
-	enum { O_CLASSIC = 256, O_RETRIES, O_WRITE, O_NOSAVE, O_DRYRUN };
+	enum { O_CLASSIC = 256, O_RETRIES, O_PAYLOAD, O_WRITE, O_NOSAVE,
+	    O_DRYRUN };
 	static const struct option longopts[] = {
 		{ "method",	required_argument, NULL, 'M' },
 		{ "classic",	no_argument,	   NULL, O_CLASSIC },
@@ -1506,6 +1509,7 @@ cmd_trace(int argc, char **argv)
 		{ "gap-limit",	required_argument, NULL, 'g' },
 		{ "window",	required_argument, NULL, 'N' },
 		{ "retries",	required_argument, NULL, O_RETRIES },
+		{ "payload",	required_argument, NULL, O_PAYLOAD },
 		{ "write",	required_argument, NULL, O_WRITE },
 		{ "no-save",	no_argument,	   NULL, O_NOSAVE },
 		{ "dry-run",	no_argument,	   NULL, O_DRYRUN },
@@ -1523,7 +1527,7 @@ cmd_trace(int argc, char **argv)
 	struct emit_ctx ec;
 	const char *write_path = NULL;
 	char err[LH_ERRLEN], defpath[256], tb[32];
-	int c, no_save = 0, ex, rc;
+	int c, no_save = 0, payload_set = 0, ex, rc;
 	long v;
 	uint64_t n;
 	time_t now;
@@ -1586,6 +1590,14 @@ cmd_trace(int argc, char **argv)
 				goto usage_err;
 			lo.retries = (uint8_t)v;
 			break;
+		case O_PAYLOAD:
+			if (lh_parse_long(optarg, PROBE_MIN_PAYLOAD,
+			    PROBE_MAX_PAYLOAD, "--payload", &v, err,
+			    sizeof(err)) != 0)
+				goto usage_err;
+			lo.payload = (uint16_t)v;
+			payload_set = 1;
+			break;
 		case 'w':
 			if (lh_parse_seconds(optarg, 0.01, 60, "-w", &lo.wait_ns,
 			    err, sizeof(err)) != 0)
@@ -1631,6 +1643,11 @@ cmd_trace(int argc, char **argv)
 	if (lo.first_ttl > lo.max_ttl) {
 		snprintf(err, sizeof(err), "-f %u is larger than -m %u",
 		    lo.first_ttl, lo.max_ttl);
+		goto usage_err;
+	}
+	if (payload_set && lo.method->proto == IPPROTO_TCP) {
+		snprintf(err, sizeof(err), "--payload: %s probes carry no "
+		    "payload", lo.method->name);
 		goto usage_err;
 	}
 	if (no_save && (write_path != NULL || lo.dry_run)) {

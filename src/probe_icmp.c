@@ -14,18 +14,17 @@
 #include "proto.h"
 
 #define SALT_ICMP_SEQ	0x69636d73	/* "icms" */
-#define MAX_PAYLOAD	1472
 
 static int
 icmp_build(libnet_t *l, const struct probe_ctx *c, uint16_t n, uint8_t ttl,
     char *err, size_t errlen)
 {
-	uint8_t pl[MAX_PAYLOAD], hdr[8];
+	uint8_t pl[PROBE_MAX_PAYLOAD], hdr[8];
 	uint16_t plen = c->payload, seq;
 	uint32_t sum;
 
-	if (plen > MAX_PAYLOAD)
-		plen = MAX_PAYLOAD;
+	if (plen > PROBE_MAX_PAYLOAD)
+		plen = PROBE_MAX_PAYLOAD;
 	/* High byte the TTL, low byte keyed per TTL plus the probe number. */
 	seq = (uint16_t)(ttl << 8 |
 	    (uint8_t)(probe_key16(c->key, SALT_ICMP_SEQ, ttl) + n));

@@ -16,12 +16,11 @@
 #include "probe.h"
 
 #define SALT_UDP_CSUM	0x75647063	/* "udpc" */
-#define MAX_PAYLOAD	1472
 #define LEN_MOD		64		/* lengths of one flow: TTL mod this */
 
 /*
  * The payload length closest above the asked one whose UDP length is the
- * TTL modulo LEN_MOD (below it when that would pass MAX_PAYLOAD).
+ * TTL modulo LEN_MOD (below it when that would pass PROBE_MAX_PAYLOAD).
  */
 static uint16_t
 ttl_payload(uint16_t want, uint8_t ttl)
@@ -29,7 +28,7 @@ ttl_payload(uint16_t want, uint8_t ttl)
 	unsigned plen = want, r = (unsigned)(8 + want) % LEN_MOD;
 
 	plen += ((unsigned)ttl % LEN_MOD + LEN_MOD - r) % LEN_MOD;
-	while (plen > MAX_PAYLOAD)
+	while (plen > PROBE_MAX_PAYLOAD)
 		plen -= LEN_MOD;
 	return (uint16_t)plen;
 }
@@ -38,11 +37,11 @@ static int
 udp_build(libnet_t *l, const struct probe_ctx *c, uint16_t n, uint8_t ttl,
     char *err, size_t errlen)
 {
-	uint8_t pl[MAX_PAYLOAD], hdr[12 + 8];
+	uint8_t pl[PROBE_MAX_PAYLOAD], hdr[12 + 8];
 	uint16_t plen, ulen, dport, want;
 	uint32_t sum;
 
-	plen = ttl_payload(c->payload > MAX_PAYLOAD ? MAX_PAYLOAD : c->payload,
+	plen = ttl_payload(c->payload > PROBE_MAX_PAYLOAD ? PROBE_MAX_PAYLOAD : c->payload,
 	    ttl);
 	ulen = (uint16_t)(LIBNET_UDP_H + plen);
 	dport = c->classic ? (uint16_t)(c->dport + n) : c->dport;

@@ -110,6 +110,9 @@ check 2 "-p: '70000' is not a whole number from 1 to 65535" trace -p 70000 $T
 check 2 "--rate: '0' is not a whole number from 1 to 10000" trace -r 0 $T
 check 2 "--retries: '6' is not a whole number from 0 to 5" trace --retries 6 $T
 check 2 "--window: '0' is not a whole number from 1 to 255" trace -N 0 $T
+check 2 "--payload: '7' is not a whole number from 8 to 1472" trace --payload 7 $T
+check 2 "--payload: '1473' is not a whole number from 8 to 1472" trace --payload 1473 $T
+check 2 "--payload: tcp-ack probes carry no payload"	trace --payload 100 -M tcp-ack $T
 check 2 "--method: 'sctp' is not one of: udp, icmp, tcp, tcp-ack" trace -M sctp $T
 check 2 "-s: 'nowhere' is not an IPv4 address"		trace -s nowhere $T
 check 2 "trace: give exactly one target"		trace
@@ -118,6 +121,8 @@ check 2 "--no-save cannot go with --dry-run"		trace --no-save --dry-run $T
 # --dry-run writes the probes without any socket; replay reads them back.
 check 0 "dry run: 12 tcp probes written"	trace --dry-run -T -m 4 -s 100.64.0.2 --write "$tmp/dry.pcap" $T
 check 0 "tcp-syn"				replay "$tmp/dry.pcap"
+check 0 "dry run: 2 icmp probes written"	trace --dry-run -I --payload 1400 -m 2 -q 1 -s 100.64.0.2 --write "$tmp/big.pcap" $T
+check 0 "\"size\":1428"			replay -F json "$tmp/big.pcap"
 # Without privileges: say what is missing and how to grant it.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	cp "$LASTHOP" "$tmp/lasthop-unpriv"

@@ -53,7 +53,7 @@ lab_require_root() {
 		exit 1
 	fi
 	local t
-	for t in ip iptables timeout; do
+	for t in ip iptables nft timeout; do
 		command -v "$t" >/dev/null 2>&1 || lab_die "missing tool: $t"
 	done
 }
@@ -200,6 +200,12 @@ lab_reset() {
 			net.ipv4.icmp_msgs_burst=100000
 	done
 	lab_exec isp sysctl -qw net.ipv4.fib_multipath_hash_policy=0
+	# the middlebox scenarios: their nftables table and the small MTU
+	for n in isp cu1; do
+		lab_exec "$n" sh -c 'nft delete table ip lab 2>/dev/null; true'
+	done
+	lab_exec isp ip link set to-cu1 mtu 1500
+	lab_exec cu1 ip link set to-isp mtu 1500
 	lab_routes_cu
 }
 
@@ -302,6 +308,87 @@ lab_scn_ratelimit() {
 			net.ipv4.icmp_ratemask=6168 net.ipv4.icmp_msgs_per_sec=1000 \
 			net.ipv4.icmp_msgs_burst=50
 	done
+}
+
+# --- middleboxes that rewrite what routers quote (issue 10) --------------------
+# The ISP router stands for a firewall or NAT at the edge of the vantage's
+# network: its own time-exceeded (hop 1) quotes the probe as sent, every
+# later hop quotes it as the middlebox rewrote it.  nftables, in a table
+# named "lab" that lab_reset deletes.
+
+# lab_nft NODE: load the nftables ruleset on stdin into NODE.
+lab_nft() {
+	lab_exec "$1" nft -f - || lab_die "nft ruleset rejected in $1"
+}
+
+# A random IP ID on every packet the vantage sends through (OpenBSD and
+# pfSense "scrub random-id", many NATs).  nft writes numgen's 32-bit result
+# in network order and keeps its first two bytes, so the random number is
+# shifted into the upper half (without the shift every ID would be 0).
+LAB_RANDOM_ID='iifname "to-vp" ip id set numgen random mod 65536 << 16'
+
+lab_scn_ipid() {
+	lab_nft isp <<EOF
+table ip lab {
+	chain mbox {
+		type filter hook forward priority filter; policy accept;
+		$LAB_RANDOM_ID
+	}
+}
+EOF
+}
+
+# The same random IP IDs, and the transport checksum changed on the way with
+# the ports kept: what a NAT shows that restores the quoted address and port
+# of the ICMP errors it translates back, but not the checksum it computed for
+# its public side.  Linux's NAT restores that checksum as well, so the change
+# is made apart from it: the checksum word trades places with the first
+# payload word (UDP, ICMP echo) or with the urgent pointer (TCP without URG).
+# A one's-complement sum does not change when two of its words trade places,
+# so every probe stays valid and reaches the target, while its checksum
+# reads differently from hop 2 on (a lasthop UDP or ICMP probe's becomes
+# 0x6c68, "lh"; the IP ID is the scratch word of the swap, then randomized).
+# Behind it a real NAT: masquerade with random ports, whose conntrack
+# translates the replies and the quotes back, so that the flow seen from the
+# vantage keeps its addresses and ports.
+lab_scn_csum() {
+	lab_nft isp <<EOF
+table ip lab {
+	chain mbox {
+		type filter hook forward priority filter; policy accept;
+		iifname "to-vp" ip hdrlength 5 udp length >= 10 ip id set @nh,208,16 @nh,208,16 set @nh,224,16 @nh,224,16 set ip id
+		iifname "to-vp" ip hdrlength 5 icmp type echo-request ip length >= 30 ip id set @nh,176,16 @nh,176,16 set @nh,224,16 @nh,224,16 set ip id
+		iifname "to-vp" ip hdrlength 5 tcp flags & urg == 0 ip id set @nh,288,16 @nh,288,16 set @nh,304,16 @nh,304,16 set ip id
+		$LAB_RANDOM_ID
+	}
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "to-cu1" ip saddr $LAB_VP counter masquerade random
+	}
+}
+EOF
+}
+
+# Fragmented and reassembled on the way: the ISP-China Unicom link has an
+# MTU of 576, so the ISP fragments large probes (lasthop sets no DF, nor does
+# traceroute by default); cu1 tracks connections, which makes Linux
+# reassemble what it forwards (nf_defrag_ipv4) and fragment it again on the
+# way out at the largest size it came in.  Hop 2 (cu1) quotes the whole
+# datagram, hops 3-5 its first fragment (length 572, more fragments), the
+# destination the datagram it reassembled; large echo replies come back in
+# fragments.  Probes need more than 548 bytes of payload: lasthop --payload,
+# traceroute's packet length.
+lab_scn_frag() {
+	lab_exec isp ip link set to-cu1 mtu 576
+	lab_exec cu1 ip link set to-isp mtu 576
+	lab_nft cu1 <<EOF
+table ip lab {
+	chain track {
+		type filter hook prerouting priority filter; policy accept;
+		ct state new counter
+	}
+}
+EOF
 }
 
 # --- teardown and checks ------------------------------------------------------

@@ -160,6 +160,11 @@ capture peer-scamper-tcp-hidden         hidden  "${SC[@]}" "trace -P tcp -d 80 $
 capture peer-traceroute-tcp-nkquiet     nkquiet "${TR[@]}" -T -p 80 "$T"
 capture peer-traceroute-udp-ttk         ttk     "${TR[@]}" "$T"
 
+# --- middleboxes that rewrite what routers quote (issue 10) --------------------
+capture peer-traceroute-udp-ipid        ipid    "${TR[@]}" "$T"
+capture peer-traceroute-udp-csum        csum    "${TR[@]}" "$T"
+capture peer-traceroute-udp-frag        frag    "${TR[@]}" "$T" 1428
+
 # --- the README's demo: Linux traceroute UDP, healthy ------------------------------
 if wanted demo-healthy; then
 	cp "$out/peer-traceroute-udp-healthy.pcap" "$out/demo-healthy.pcap"

@@ -3,6 +3,8 @@
 # Needs root (CI runs as root); outside CI it skips without root, with a
 # message.  Every scenario of labcheck.py, every method, then the forged
 # reply and privilege-drop tests; the lab is torn down on any exit.
+# The middlebox scenarios also run traceroute, mtr and scamper and print
+# which hops each tool saw ("info" lines).
 set -u
 BUILD=${1:?usage: run-lab-tests.sh BUILD}
 cd "$(dirname "$0")/../.." || exit 1
@@ -48,7 +50,9 @@ run() {
 }
 
 # healthy first: its captures are the baselines of the others.
-for s in healthy cudrop silent border inner unreach withdrawn hidden ecmp loop ratelimit; do
+# ipid, csum, frag: middleboxes that rewrite what routers quote (issue 10).
+for s in healthy cudrop silent border inner unreach withdrawn hidden ecmp loop \
+    ratelimit ipid csum frag; do
 	echo "== scenario $s"
 	lab_scenario "$s"
 	run "$s"
