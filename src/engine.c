@@ -54,6 +54,10 @@ struct session {
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
 	uint8_t		 promoted, noise, closed, in_lru;
 	uint8_t		 own;			/* holds lasthop's own probes */
+	uint8_t		 shadowed;		/* reply-only, while probes of its
+						   source, destination and protocol
+						   were in the capture */
+	struct flow3	*f3;			/* its source, destination, proto */
 	uint8_t		 replyonly;		/* holds replies whose probes are
 						   not (yet) in the capture */
 	struct infer_result infer;		/* how their TTLs were found */
@@ -61,6 +65,20 @@ struct session {
 	uint64_t	 fragreps;
 	uint32_t	 amb_from[TRACE_AMB_ADDRS];
 	uint8_t		 namb_from, amb_dst;
+};
+
+/*
+ * The sessions open for one source, destination and protocol, whatever
+ * their session id: a reply-only session whose flow also has probes in
+ * the capture (another ICMP identifier: a forger's, or a stray's) makes no
+ * trace.
+ */
+struct flow3 {
+	struct flow3	*next;
+	uint32_t	 src, dst;
+	uint8_t		 proto;
+	uint8_t		 probed;	/* a session with probes is or was open */
+	uint32_t	 nsess;
 };
 
 struct expiry {
@@ -89,6 +107,9 @@ struct engine {
 
 	struct index		  ex, lo, fr;
 	struct pnode		 *freelist;
+
+	struct flow3		**f3;		/* flow3 hash (chained) */
+	size_t			  f3mask, nf3;
 
 	struct expiry		 *ring;		/* FIFO of pending probes */
 	size_t			  rcap, rhead, rlen;
@@ -378,6 +399,70 @@ session_grow_hash(struct engine *e)
 	return 0;
 }
 
+/* The flow3 of a session's flow, added when absent; NULL: out of memory. */
+static struct flow3 *
+flow3_hold(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto)
+{
+	uint64_t h = flow_hash(src, dst, proto);
+	struct flow3 *f, **nb, *next;
+	size_t i, n;
+
+	for (f = e->f3[h & e->f3mask]; f != NULL; f = f->next)
+		if (f->src == src && f->dst == dst && f->proto == proto) {
+			f->nsess++;
+			return f;
+		}
+	if (e->nf3 > e->f3mask) {
+		n = (e->f3mask + 1) * 2;
+		if ((nb = calloc(n, sizeof(*nb))) == NULL)
+			return NULL;
+		for (i = 0; i <= e->f3mask; i++)
+			for (f = e->f3[i]; f != NULL; f = next) {
+				next = f->next;
+				h = flow_hash(f->src, f->dst, f->proto) & (n - 1);
+				f->next = nb[h];
+				nb[h] = f;
+			}
+		free(e->f3);
+		e->f3 = nb;
+		e->f3mask = n - 1;
+		h = flow_hash(src, dst, proto);
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->src = src;
+	f->dst = dst;
+	f->proto = proto;
+	f->nsess = 1;
+	f->next = e->f3[h & e->f3mask];
+	e->f3[h & e->f3mask] = f;
+	e->nf3++;
+	return f;
+}
+
+/* A session closes: a reply-only one learns whether probes shadowed it. */
+static void
+flow3_release(struct engine *e, struct session *s)
+{
+	struct flow3 **pp, *f = s->f3;
+
+	if (f == NULL)
+		return;
+	if (s->replyonly && f->probed)
+		s->shadowed = 1;
+	s->f3 = NULL;
+	if (--f->nsess > 0)
+		return;
+	for (pp = &e->f3[flow_hash(f->src, f->dst, f->proto) & e->f3mask];
+	    *pp != NULL; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	e->nf3--;
+	free(f);
+}
+
 /* A new session, hashed and at the recent end of the LRU list. */
 static struct session *
 session_new(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
@@ -390,6 +475,10 @@ session_new(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
+	if ((s->f3 = flow3_hold(e, src, dst, proto)) == NULL) {
+		free(s);
+		return NULL;
+	}
 	s->src = src;
 	s->dst = dst;
 	s->proto = proto;
@@ -425,6 +514,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id,
 		s->n = 0;
 		s->replyonly = 0;
 		s->ttl0 = p->ip.ttl;
+		s->f3->probed = 1;
 		return e->last_s = s;
 	}
 	if (s == NULL) {
@@ -432,6 +522,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id,
 		    m)) == NULL)
 			return NULL;
 		s->ttl0 = p->ip.ttl;
+		s->f3->probed = 1;
 	}
 	return e->last_s = s;
 }
@@ -1207,8 +1298,12 @@ emit_reply_only(struct engine *e, struct session *s, char *err,
 		}
 	free(in);
 	free(ttl);
-	if (k == 0 && s->n < 2) {
-		/* A lone reply: unmatched, with the destination it quotes. */
+	if ((k == 0 && s->n < 2) || s->shadowed) {
+		/*
+		 * A lone reply, or replies beside a capture of this flow's
+		 * probes (with another identifier: a stray's or a forger's):
+		 * unmatched, with the destination they quote.
+		 */
 		note_unmatched_dst(e, s->dst, s->n);
 		return 0;
 	}
@@ -1319,6 +1414,7 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 	while ((s = e->lru_head) != NULL && (all || s->last_act < limit)) {
 		lru_unlink(e, s);
 		session_unhash(e, s);
+		flow3_release(e, s);
 		s->closed = 1;
 		if (!s->promoted) {
 			if (s->replyonly)
@@ -1365,7 +1461,9 @@ engine_new(const struct engine_opts *o, engine_emit_fn emit, void *arg,
 	e->now = INT64_MIN;
 	e->shmask = 255;
 	e->sh = calloc(e->shmask + 1, sizeof(*e->sh));
-	if (e->sh == NULL || index_init(&e->ex, 1024) != 0 ||
+	e->f3mask = 255;
+	e->f3 = calloc(e->f3mask + 1, sizeof(*e->f3));
+	if (e->sh == NULL || e->f3 == NULL || index_init(&e->ex, 1024) != 0 ||
 	    index_init(&e->lo, 1024) != 0 || index_init(&e->fr, 64) != 0) {
 		engine_free(e);
 		lh_err(err, errlen, "out of memory");
@@ -1495,6 +1593,7 @@ void
 engine_free(struct engine *e)
 {
 	struct session *s, *next;
+	size_t i;
 
 	if (e == NULL)
 		return;
@@ -1510,6 +1609,14 @@ engine_free(struct engine *e)
 	index_free(&e->ex);
 	index_free(&e->lo);
 	index_free(&e->fr);
+	for (i = 0; e->f3 != NULL && i <= e->f3mask; i++)
+		while (e->f3[i] != NULL) {
+			struct flow3 *f = e->f3[i];
+
+			e->f3[i] = f->next;
+			free(f);
+		}
+	free(e->f3);
 	while (e->freelist != NULL) {
 		struct pnode *n = e->freelist;
 

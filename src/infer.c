@@ -165,8 +165,12 @@ try_own(const struct infer_reply *r, size_t n, uint8_t *ttl)
 			distinct = 1;
 		ttl[i] = r[i].own_ttl;
 	}
-	/* Without the payload to say so, the fields must look the part. */
-	if (own == 0 && (!distinct || n < 3))
+	/*
+	 * The fields must look the part, payload magic or not (anyone can
+	 * write "lhop" into a forged quote): several replies, several TTLs.
+	 */
+	(void)own;
+	if (!distinct || n < MIN_ORDERED)
 		return -1;
 	return check(r, n, ttl);
 }

@@ -192,25 +192,6 @@ def paths(doc):
             for t in doc["traces"]]
 
 
-def tcp_answer_bug(live, rep, pcap):
-    """Whether replay differs from live by the known engine case: the
-    capture holds a forged TCP answer from the target to the trace's own
-    source port (the forger guessed it, 1 in 28,232 a try), live rejected
-    it for not acknowledging the probe, and replay gave the target to a
-    probe that live left unanswered (the trace then ends there)."""
-    sport = live["traces"][0].get("sport")
-    guessed = any(p["proto"] == 6 and p["src"] == NKT and p["dst"] == VP and
-                  len(p["l4"]) >= 4 and
-                  int.from_bytes(p["l4"][2:4], "big") == sport
-                  for p in pcaplite.packets(pcap))
-    got = {(h["ttl"], i): p["addr"] for h in live["traces"][0]["hops"]
-           for i, p in enumerate(h["probes"])}
-    took = [(h["ttl"], i) for h in rep["traces"][0]["hops"]
-            for i, p in enumerate(h["probes"])
-            if p["addr"] == NKT and got.get((h["ttl"], i)) is None]
-    return guessed and bool(took)
-
-
 def forge_run(prefix, lasthop, work, method, watch):
     """One trace with the forger at work; returns the privilege samples."""
     forger = subprocess.Popen(["ip", "netns", "exec", prefix + "ttk1",
@@ -296,29 +277,16 @@ def forge_run(prefix, lasthop, work, method, watch):
                        capture_output=True, text=True, timeout=60)
     rep = json.loads(r.stdout) if r.returncode == 0 else None
     if rep is None or paths(rep) != paths(live):
-        if rep is not None and method.startswith("tcp") and \
-                tcp_answer_bug(live, rep, pcap):
-            # engine.c match_direct: only the live (strict) engine refuses
-            # a TCP answer that does not acknowledge the probe's numbers;
-            # replay attaches it when the forger guessed the source port
-            # (1 in 28,232 a forgery).  captures/forged-synack-tcp.pcap.
-            print("KNOWN BUG forged %s: replay attaches a forged TCP answer "
-                  "that live rejected (it does not acknowledge the probe); "
-                  "capture kept in $LAB_KEEP (/tmp/lasthop-lab-kept)" % method)
-            keep = os.environ.get("LAB_KEEP", "/tmp/lasthop-lab-kept")
-            os.makedirs(keep, exist_ok=True)
-            shutil.copy(pcap, os.path.join(keep, "forged-%s.pcap" % method))
-        else:
-            keep = os.environ.get("LAB_KEEP", "/tmp/lasthop-lab-kept")
-            os.makedirs(keep, exist_ok=True)
-            shutil.copy(pcap, os.path.join(keep, "forged-%s.pcap" % method))
-            shutil.copy(res, os.path.join(keep, "forged-%s.json" % method))
-            check(name + " replay agrees", False,
-                  "replay exit %d differs from the live result in %s "
-                  "(capture kept in %s)" % (r.returncode, rep and sorted(
-                      k for a, b in zip(paths(live), paths(rep))
-                      for k in set(a) | set(b) if a.get(k) != b.get(k)),
-                      keep))
+        keep = os.environ.get("LAB_KEEP", "/tmp/lasthop-lab-kept")
+        os.makedirs(keep, exist_ok=True)
+        shutil.copy(pcap, os.path.join(keep, "forged-%s.pcap" % method))
+        shutil.copy(res, os.path.join(keep, "forged-%s.json" % method))
+        check(name + " replay agrees", False,
+              "replay exit %d differs from the live result in %s "
+              "(capture kept in %s)" % (r.returncode, rep and sorted(
+                  k for a, b in zip(paths(live), paths(rep))
+                  for k in set(a) | set(b) if a.get(k) != b.get(k)),
+                  keep))
     else:
         check(name + " replay agrees", True, "")
     if rep is not None:
