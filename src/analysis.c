@@ -702,6 +702,32 @@ find_handoff(struct analysis *an, const struct trace *t)
 	    HO_ADJACENT : HO_ACROSS_SILENT;
 }
 
+/*
+ * Where the path starts to go round a loop, as model.c's has_loop() sees
+ * one (an address answering at two TTLs with another router between
+ * them): *first is the hop of its first answer, the return value the hop
+ * that answers again.  SIZE_MAX when the path does not loop.
+ */
+static size_t
+loop_start(const struct analysis *an, const struct trace *t, size_t *first)
+{
+	const struct annot *a;
+	size_t i, j;
+
+	for (j = 2; j < t->nhops; j++) {
+		if ((a = an->hopa[j]) == NULL || a->addr == t->dst)
+			continue;
+		for (i = 0; i + 1 < j; i++)
+			if (an->hopa[i] != NULL && an->hopa[i]->addr == a->addr &&
+			    an->hopa[i + 1] != NULL &&
+			    an->hopa[i + 1]->addr != a->addr) {
+				*first = i;
+				return j;
+			}
+	}
+	return SIZE_MAX;
+}
+
 static void
 add_border(struct analysis *an, const struct border *b)
 {
@@ -752,21 +778,29 @@ handoff_border(struct analysis *an)
 /*
  * The borders between networks along the path: each step from a hop with
  * AS data to the next hop with AS data in another AS.  The step into the
- * target is the handoff (find_handoff()).  Elsewhere the relationship of
- * the two networks is not known, so the neighbour-numbered reading (hop k
- * answers from A's space, hop k+1 is a router of B: hop k is B's border
- * router) wants one more sign: the hop just before k answered from A too,
- * so A keeps a router of its own on the path.
+ * target is the handoff (find_handoff()).
+ *
+ * The neighbour-numbered reading (hop k answers from A's space, hop k+1
+ * is a router of B: hop k is B's border router, on a link A numbered)
+ * holds where A is B's provider, as the upstream is the target's.  It is
+ * applied to the step from a transit carrier into the target's upstream,
+ * the step toward the target the upstream buys or takes from it, with one
+ * more sign: the hop just before k answered from A too, so A keeps a router
+ * of its own on the path.  Between two transit carriers nothing says which
+ * one numbers their link (a customer's step up into its provider is
+ * numbered from the provider's side, where the reading would misplace the
+ * border by one hop), so those borders are placed where the AS changes.
  */
 static void
 find_borders(struct analysis *an, const struct trace *t)
 {
 	const struct annot *a, *pa;
 	struct border b;
-	size_t h, p = SIZE_MAX;
+	size_t h, p = SIZE_MAX, first, end = loop_start(an, t, &first);
 	int unmapped = 0;
 
-	for (h = 0; h < t->nhops; h++) {
+	/* Past a loop's second pass, steps between networks are no borders. */
+	for (h = 0; h < t->nhops && h < end; h++) {
 		if ((a = an->hopa[h]) == NULL)
 			continue;
 		if (a->asn == 0 || a->role == ROLE_PRIVATE) {
@@ -793,7 +827,8 @@ find_borders(struct analysis *an, const struct trace *t)
 				b.rule = BR_ACROSS_UNMAPPED;
 			else if (b.from_ttl + 1 != b.to_ttl)
 				b.rule = BR_ACROSS_SILENT;
-			else if (a->addr != t->dst && p > 0 &&
+			else if (a->role == ROLE_UPSTREAM &&
+			    pa->role == ROLE_TRANSIT && p > 0 &&
 			    hop_asn(an, p - 1) == pa->asn &&
 			    t->hops[p - 1].ttl + 1 == t->hops[p].ttl) {
 				b.rule = BR_NEIGHBOUR_NUMBERED;
@@ -1026,20 +1061,11 @@ loop_evidence(const struct analysis *an, const struct trace *t,
     const struct analysis *ba, struct verdict *v, uint32_t *up_asn,
     uint32_t *tr_asn)
 {
-	size_t i, j, k, start = SIZE_MAX;
+	size_t j, k, start = SIZE_MAX;
 	const struct annot *a;
 	int has_t = 0, has_u = 0, seen;
 
-	for (j = 2; j < t->nhops && start == SIZE_MAX; j++) {
-		if ((a = an->hopa[j]) == NULL || a->addr == t->dst)
-			continue;
-		for (i = 0; i + 1 < j && start == SIZE_MAX; i++)
-			if (an->hopa[i] != NULL && an->hopa[i]->addr == a->addr &&
-			    an->hopa[i + 1] != NULL &&
-			    an->hopa[i + 1]->addr != a->addr)
-				start = i;
-	}
-	if (start == SIZE_MAX)
+	if (loop_start(an, t, &start) == SIZE_MAX)
 		return 0;
 	v->loop_from = t->hops[start].ttl;
 	v->loop_to = v->last_ttl;

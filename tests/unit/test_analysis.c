@@ -732,19 +732,27 @@ test_borders(void **state)
 	an = run(t, NULL);
 	assert_int_equal(nth_border(an, 0)->rule, BR_ACROSS_UNMAPPED);
 	trace_free(t);
-	/* Transit to transit: the same reading. */
+	/*
+	 * Transit to transit: which carrier numbers the link is not known
+	 * (a home ISP's step up into its provider is numbered from the
+	 * provider's side), so the border is where the AS changes.
+	 */
 	t = mk(NKT, H(H1, H1B, T2, T2B, 0, 0, 0, 0, 0), 3, -1);
 	an = run(t, NULL);
 	assert_int_equal(an->nborders, 1);
 	br = nth_border(an, 0);
-	assert_int_equal(br->rule, BR_NEIGHBOUR_NUMBERED);
-	assert_int_equal(br->to_addr, H1B);
+	assert_int_equal(br->rule, BR_ADJACENT);
+	assert_int_equal(br->from_addr, H1B);
+	assert_int_equal(br->to_addr, T2);
 	assert_int_equal(br->to_asn, 64501);
 	trace_free(t);
-	/* The next hop is the destination itself: not a router of B. */
-	t = mk(T2, H(H1, H1B, T2), 3, -1);
+	/* A silent hop before A's last: no router of A's own just before. */
+	t = mk(NKT, H(ISP, T1, 0, T1B, CU1, CU2, NKBR, NKIN, NKT), 3, -1);
 	an = run(t, NULL);
-	assert_int_equal(nth_border(an, 0)->rule, BR_ADJACENT);
+	br = nth_border(an, 0);
+	assert_int_equal(br->rule, BR_ADJACENT);
+	assert_int_equal(br->from_addr, T1B);
+	assert_int_equal(br->to_addr, CU1);
 	trace_free(t);
 	/* Two of the target's upstreams in a row: no border between them. */
 	t = mk(NKT, H(ISP, TTK, CU1, CU2, NKBR, NKIN, NKT), 3, -1);
