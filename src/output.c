@@ -1443,41 +1443,61 @@ json_dest_verdict(const struct dest_entry *e)
 	return vo;
 }
 
-/* "destinations": one combined verdict per (source, destination). */
+/* One element of "destinations": {src, dst, traces, verdict}. */
 static json_t *
-json_destinations(const struct destsum *ds)
+json_destination(const struct dest_entry *e)
 {
-	json_t *arr = json_array(), *d, *ix;
+	json_t *d = json_object(), *ix = json_array();
 	char a[LH_IP4_STRLEN];
-	size_t i, k;
 	uint64_t x;
-	int rc = arr == NULL ? -1 : 0;
+	size_t k;
+	int rc = d == NULL || ix == NULL ? -1 : 0;
 
-	for (i = 0; rc == 0 && i < destsum_count(ds); i++) {
-		const struct dest_entry *e = destsum_get(ds, i);
-
-		if ((d = json_object()) == NULL || (ix = json_array()) == NULL) {
-			json_decref(d);
-			rc = -1;
-			break;
-		}
-		for (k = 0; k < e->nranges; k++)
-			for (x = e->ranges[k][0]; x <= e->ranges[k][1]; x++)
-				rc |= json_array_append_new(ix,
-				    json_integer((json_int_t)x));
+	for (k = 0; rc == 0 && k < e->nranges; k++)
+		for (x = e->ranges[k][0]; rc == 0 && x <= e->ranges[k][1]; x++)
+			rc = json_array_append_new(ix, json_integer((json_int_t)x));
+	if (rc == 0) {
 		rc |= set_new(d, "src", json_string(lh_ip4_str(e->src, a,
 		    sizeof(a))));
 		rc |= set_new(d, "dst", json_string(lh_ip4_str(e->dst, a,
 		    sizeof(a))));
 		rc |= json_object_set_new(d, "traces", ix);
+		ix = NULL;
 		rc |= set_new(d, "verdict", json_dest_verdict(e));
-		rc |= json_array_append_new(arr, d);
 	}
+	json_decref(ix);
 	if (rc != 0) {
-		json_decref(arr);
+		json_decref(d);
 		return NULL;
 	}
-	return arr;
+	return d;
+}
+
+/*
+ * "destinations", written one element at a time: a sweep has thousands,
+ * and the writer keeps no tree of them.
+ */
+static int
+json_destinations(struct writer *w, const struct destsum *ds, char *err,
+    size_t errlen)
+{
+	json_t *d;
+	size_t i;
+	int rc;
+
+	fputs(", \"destinations\": [", w->fp);
+	for (i = 0; i < destsum_count(ds); i++) {
+		if ((d = json_destination(destsum_get(ds, i))) == NULL)
+			return lh_err(err, errlen, "out of memory");
+		if (i > 0)
+			fputc(',', w->fp);
+		rc = dump(d, w->fp);
+		json_decref(d);
+		if (rc != 0)
+			return lh_err(err, errlen, "write error");
+	}
+	fputc(']', w->fp);
+	return 0;
 }
 
 static int
@@ -1485,19 +1505,11 @@ json_end(struct writer *w, char *err, size_t errlen)
 {
 	struct json_priv *jp = w->priv;
 
-	json_t *dests;
-
 	fputs(w->ntraces ? "\n], \"files\": " : "], \"files\": ", w->fp);
 	if (dump(jp->files, w->fp) != 0)
 		return lh_err(err, errlen, "write error");
-	if ((dests = json_destinations(jp->dests)) == NULL)
-		return lh_err(err, errlen, "out of memory");
-	fputs(", \"destinations\": ", w->fp);
-	if (dump(dests, w->fp) != 0) {
-		json_decref(dests);
-		return lh_err(err, errlen, "write error");
-	}
-	json_decref(dests);
+	if (json_destinations(w, jp->dests, err, errlen) != 0)
+		return -1;
 	fputs("}\n", w->fp);
 	if (fflush(w->fp) != 0 || ferror(w->fp))
 		return lh_err(err, errlen, "write error");
