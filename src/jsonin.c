@@ -763,8 +763,8 @@ read_handoff(const struct jctx *c, const json_t *to, const char *path,
 	if (jobject(c, ho, hp) != 0)
 		return -1;
 	if ((rc = ju8(c, ho, hp, "upstream_ttl", 0, 1, &an->ho_up_ttl)) < 0 ||
-	    jaddr(c, ho, hp, "upstream_addr", rc == 1 ? F_REQ : 0,
-	    &an->ho_up_addr) < 0 ||
+	    (rc == 1 && jaddr(c, ho, hp, "upstream_addr", F_REQ,
+	    &an->ho_up_addr) < 0) ||
 	    ju8(c, ho, hp, "target_ttl", F_REQ, 1, &an->ho_in_ttl) < 0 ||
 	    jaddr(c, ho, hp, "target_addr", F_REQ, &an->ho_in_addr) < 0 ||
 	    jenum(c, ho, hp, "rule", F_REQ, rules, HO_COUNT, &x) < 0)
@@ -871,6 +871,7 @@ read_departure(const struct jctx *c, const json_t *vo, const char *vp,
 	    read_vnet(c, d, dp, "numbered_from", &v->depart_space) < 0)
 		return -1;
 	v->depart_kind = (uint8_t)x;
+	v->used_baseline = 1;	/* written with baseline_departs_at */
 	return 1;
 }
 
@@ -996,11 +997,13 @@ read_verdict(const struct jctx *c, const json_t *to, const char *path,
 		else
 			analysis_vnet(an, la != NULL ? la->asn : 0, &v->net);
 	}
-	if (t->dst == 0 && v->outcome == OUT_DIED)
-		v->flags |= VF_NO_DST;
-	if (v->outcome == OUT_REACHED && v->has_last &&
-	    v->last_addr != t->dst)
+	x = 0;
+	if (jbool(c, vo, vp, "ambiguous_destination", 0, &x) < 0)
+		return -1;
+	if (x && v->outcome == OUT_REACHED)
 		v->flags |= VF_AMB_DST;
+	if (t->dst == 0 && v->outcome == OUT_DIED)
+		v->flags |= VF_NO_DST;	/* as analysis.c decides it */
 	return 0;
 }
 

@@ -1150,6 +1150,8 @@ json_verdict(const struct analysis *an, const struct trace *t)
 	if (v->reason == VR_UNREACHABLE)
 		rc |= set_new(vo, "icmp_code", json_integer(v->unreach_code));
 	rc |= set_new(vo, "rate_limited", json_boolean(v->rate_limited));
+	if (v->flags & VF_AMB_DST)
+		rc |= set_new(vo, "ambiguous_destination", json_true());
 	rc |= set_new(vo, "network", v->outcome == OUT_DIED ?
 	    json_vnet(&v->net) : json_null());
 	if (v->used_baseline) {
