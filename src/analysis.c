@@ -1102,7 +1102,8 @@ loop_evidence(const struct analysis *an, const struct trace *t,
 	return 1;
 }
 
-/* The network where traffic died (v->net), for its sentence and JSON. */
+/* The network where traffic died (v->net), for its sentence and JSON;
+ * decide() calls it for deaths with a known destination only. */
 static void
 name_network(const struct analysis *an, const struct asmap *m,
     struct verdict *v, int by_depart, uint32_t loop_up, uint32_t loop_tr)
@@ -1125,8 +1126,6 @@ name_network(const struct analysis *an, const struct asmap *m,
 			asn = la->asn;
 		break;
 	default:	/* the upstream, or undecided between it and the handoff */
-		if (v->outcome != OUT_DIED || v->flags & VF_NO_DST)
-			break;
 		if (by_depart && v->depart_net.asn != 0)
 			asn = v->depart_net.asn;
 		else if (loop_up != 0)
