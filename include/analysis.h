@@ -1,8 +1,10 @@
 /*
  * analysis.h: where traffic dies.  Annotates every responding address with
  * its network, finds the target network and its upstream, locates the
- * handoff between them on the path, and gives every trace a verdict with
- * its evidence.  Reads the path model and the AS data; writes nothing.
+ * handoff between them and the borders between the other networks on the
+ * path, and gives every trace a verdict with its evidence, as data
+ * (verdict_text.h words it).  Reads the path model and the AS data; writes
+ * nothing.
  */
 #ifndef LH_ANALYSIS_H
 #define LH_ANALYSIS_H
