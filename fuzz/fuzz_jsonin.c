@@ -45,7 +45,8 @@ check_model(const struct trace *t)
 		if (t->an->annots[i - 1].addr >= t->an->annots[i].addr)
 			abort();
 	if (t->an->nupstreams > AN_MAX_UPSTREAMS ||
-	    strlen(t->an->v.detail) >= sizeof(t->an->v.detail))
+	    t->an->nborders > AN_MAX_BORDERS || t->an->v.nloop > V_LOOP_MAX ||
+	    strlen(t->an->v.net.name) >= sizeof(t->an->v.net.name))
 		abort();
 }
 

@@ -25,8 +25,9 @@
  * t->nprobes matches probes_sent.
  *
  * Ownership: each trace is one malloc block that also holds its file name
- * (t->file points inside it), and t->an likewise holds its rule, reason and
- * source strings; trace_free() releases everything.  Take a trace out of
+ * (t->file points inside it), and t->an likewise holds its upstream source
+ * string; trace_free() releases everything.  The verdict's sentences
+ * ("detail") are not read: the writers compose them from the data read.  Take a trace out of
  * the result with jsonin_take() to hand it on (e.g. to an emit callback
  * that frees it).
  */

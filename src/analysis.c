@@ -1,5 +1,6 @@
 /*
- * analysis.c: network annotation, handoff inference and the verdict.
+ * analysis.c: network annotation, border and handoff inference, and the
+ * verdict, as data (verdict_text.c words it).
  *
  * Roles: every responding address gets the role of its network on this
  * path: the destination, the target network (the AS that originates the
@@ -12,75 +13,24 @@
  * target's border router often answers with an upstream address; when an
  * upstream-numbered hop is followed directly by a target-numbered hop, the
  * link between them is internal to the target, so that router is the
- * target's border router ("upstream-numbered border").
+ * target's border router ("upstream-numbered border").  The same reading
+ * places the borders between the other networks on the path
+ * ("neighbour-numbered"), with one more condition (find_borders()).
+ *
+ * The verdict: where traffic dies, why, and the hops that show it.  With a
+ * healthy baseline to the same destination, the place is the baseline's
+ * role of the first hop today's trace no longer reaches; a router that
+ * refuses loudly is the place itself; a routing loop is in the network of
+ * its routers.
  */
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
 #include "lh.h"
-#include "proto.h"
 
-/* The sentences built here may be cut at their buffer's end; that is fine. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wformat-truncation"
-#endif
-
-/*
- * A sentence built piece by piece into a fixed buffer.  Like snprintf(),
- * it stops at the buffer's end and keeps the text NUL-terminated; unlike
- * it, there is no format string to interpret, which is most of what a
- * verdict per trace cost on a capture of thousands of traces.
- */
-struct sb {
-	char	*p;
-	size_t	 n, cap;	/* cap >= 1: the buffer's size */
-};
-
-static void
-sb_init(struct sb *b, char *buf, size_t cap)
-{
-	b->p = buf;
-	b->n = 0;
-	b->cap = cap;
-	buf[0] = '\0';
-}
-
-static void
-sb_mem(struct sb *b, const char *s, size_t n)
-{
-	size_t room = b->cap - 1 - b->n;
-
-	if (n > room)
-		n = room;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-sb_str(struct sb *b, const char *s)
-{
-	sb_mem(b, s, strlen(s));
-}
-
-/* A string literal: its length is known at compile time. */
-#define SB_LIT(b, s)	sb_mem((b), "" s, sizeof(s) - 1)
-
-static void
-sb_u(struct sb *b, uint64_t v)
-{
-	char t[24];
-	size_t i = sizeof(t);
-
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	sb_mem(b, t + i, sizeof(t) - i);
-}
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			 (uint32_t)(c) << 8 | (uint32_t)(d))
 
 /* doc/SOURCES.md §2 [V]: upstreams of AS131279 over time (China Unicom since
  * 2010-11, Intelsat 2012-04 to 2013, TransTeleCom since 2017-10).  Which
@@ -92,15 +42,14 @@ static const struct {
 	{ 131279, { 4837, 20485, 22351 } },
 };
 
-/* doc/SOURCES.md §2 [V]: published last responding hops before North Korea. */
-static const struct {
-	const char	*addr;
-	const char	*what;
-} published_last[] = {
-	{ "103.35.255.254", "the published last responding hop of the China "
-	  "Unicom path before 175.45.176.71" },
-	{ "188.43.225.153", "the published last responding hop of the "
-	  "TransTeleCom path before 175.45.177.10" },
+/*
+ * doc/SOURCES.md §2 [V]: published last responding hops before North Korea:
+ * 103.35.255.254 on the China Unicom path before 175.45.176.71, and
+ * 188.43.225.153 on the TransTeleCom path before 175.45.177.10.
+ */
+static const uint32_t published_last[] = {
+	IP4(103, 35, 255, 254),
+	IP4(188, 43, 225, 153),
 };
 
 const char *
@@ -361,61 +310,59 @@ hop_counts(const struct trace *t, size_t h, size_t *sent, size_t *answered)
 			(*answered)++;
 }
 
-/* "219.158.96.2 (AS4837 CHINA169-BACKBONE, CN)" */
-static const char *
-describe(const struct analysis *an, uint32_t addr, char *buf, size_t len)
+const char *
+reason_name(enum vreason r)
 {
-	const struct annot *a = analysis_annot(an, addr);
-	char ip[LH_IP4_STRLEN];
-	struct sb b;
+	static const char *const names[VR_COUNT] = {
+		[VR_SILENT] = "silent", [VR_REACHED] = "reached",
+		[VR_UNREACHABLE] = "unreachable", [VR_LOOP] = "loop",
+		[VR_CAPTURE_ENDED] = "capture ended",
+		[VR_HOP_LIMIT] = "hop limit",
+		[VR_AMBIGUOUS] = "ambiguous replies",
+		[VR_UNPLACED] = "unplaced",
+	};
 
-	sb_init(&b, buf, len);
-	sb_str(&b, lh_ip4_str(addr, ip, sizeof(ip)));
-	if (a == NULL || a->asn == 0) {
-		if (a != NULL && (a->flags & (ASMAP_F_PRIVATE | ASMAP_F_RESERVED)))
-			SB_LIT(&b, " (private or reserved space)");
-		else
-			SB_LIT(&b, " (no AS data)");
-		return buf;
-	}
-	SB_LIT(&b, " (AS");
-	sb_u(&b, a->asn);
-	/* the AS name, else (the world-wide image names no handles) its org */
-	if (a->as_name[0] != '\0' || a->org[0] != '\0') {
-		SB_LIT(&b, " ");
-		sb_str(&b, a->as_name[0] != '\0' ? a->as_name : a->org);
-		if (a->cc[0]) {
-			SB_LIT(&b, ", ");
-			sb_str(&b, a->cc);
-		}
-	}
-	SB_LIT(&b, ")");
-	return buf;
+	return (size_t)r < VR_COUNT ? names[r] : "?";
 }
 
-/* A network's name for sentences: organisation, else AS name, else ASn. */
-static const char *
-netname(const struct asmap *m, uint32_t asn, char *buf, size_t len)
+const char *
+bkind_name(enum bkind k)
 {
-	struct asmap_asinfo ai;
-	struct sb b;
-	int known = asn != 0 && asmap_asinfo(m, asn, &ai) == 1;
+	static const char *const names[BK_COUNT] = {
+		[BK_NONE] = NULL, [BK_ROUTER] = "router",
+		[BK_PRIVATE] = "private", [BK_LAST_UPSTREAM] = "last-upstream",
+		[BK_BORDER] = "border", [BK_INSIDE] = "inside-target",
+		[BK_DEST] = "destination",
+		[BK_NB_BORDER] = "neighbour-numbered-border",
+	};
 
-	sb_init(&b, buf, len);
-	if (asn == 0) {
-		SB_LIT(&b, "an unknown network");
-		return buf;
-	}
-	if (known && (ai.org[0] != '\0' || ai.name[0] != '\0')) {
-		sb_str(&b, ai.org[0] != '\0' ? ai.org : ai.name);
-		SB_LIT(&b, " (AS");
-		sb_u(&b, asn);
-		SB_LIT(&b, ")");
-	} else {
-		SB_LIT(&b, "AS");
-		sb_u(&b, asn);
-	}
-	return buf;
+	return (size_t)k < BK_COUNT ? names[k] : NULL;
+}
+
+const char *
+ho_rule_name(enum ho_rule r)
+{
+	static const char *const names[HO_COUNT] = {
+		[HO_NONE] = NULL, [HO_FIRST_TARGET_HOP] = "first-target-hop",
+		[HO_UPSTREAM_NUMBERED] = "upstream-numbered-border",
+		[HO_ADJACENT] = "adjacent",
+		[HO_ACROSS_SILENT] = "across-silent-hops",
+	};
+
+	return (size_t)r < HO_COUNT ? names[r] : NULL;
+}
+
+const char *
+border_rule_name(enum border_rule r)
+{
+	static const char *const names[BR_COUNT] = {
+		[BR_ADJACENT] = "adjacent",
+		[BR_NEIGHBOUR_NUMBERED] = "neighbour-numbered",
+		[BR_ACROSS_SILENT] = "across-silent-hops",
+		[BR_ACROSS_UNMAPPED] = "across-unmapped-hops",
+	};
+
+	return (size_t)r < BR_COUNT ? names[r] : "?";
 }
 
 /*
@@ -676,18 +623,77 @@ assign_roles(struct analysis *an, const struct trace *t)
 		an->annots[i].role = (uint8_t)role_of(an, t, &an->annots[i]);
 }
 
+/* Copy s into d (n bytes), cut at a UTF-8 character boundary. */
 static void
-find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
+copy_name(char *d, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (k >= n) {
+		k = n - 1;
+		while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+			k--;
+	}
+	memcpy(d, s, k);
+	d[k] = '\0';
+}
+
+/* A network as the AS data names it: organisation, else AS name. */
+static void
+vnet_fill(const struct asmap *m, uint32_t asn, struct vnet *out)
+{
+	struct asmap_asinfo ai;
+
+	memset(out, 0, sizeof(*out));
+	out->asn = asn;
+	if (asn != 0 && asmap_asinfo(m, asn, &ai) == 1)
+		copy_name(out->name, sizeof(out->name),
+		    ai.org[0] != '\0' ? ai.org : ai.name);
+}
+
+void
+analysis_vnet(const struct analysis *an, uint32_t asn, struct vnet *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->asn = asn;
+	for (i = 0; asn != 0 && an != NULL && i < an->nannots; i++) {
+		const struct annot *a = &an->annots[i];
+
+		if (a->asn != asn)
+			continue;
+		copy_name(out->name, sizeof(out->name),
+		    a->org != NULL && a->org[0] != '\0' ? a->org :
+		    a->as_name != NULL ? a->as_name : "");
+		if (out->name[0] != '\0')
+			return;
+	}
+}
+
+/* The AS of hop h's first responder, 0 when silent or unknown. */
+static uint32_t
+hop_asn(const struct analysis *an, size_t h)
+{
+	return an->hopa[h] != NULL ? an->hopa[h]->asn : 0;
+}
+
+static int
+target_side(int role)
+{
+	return role == ROLE_TARGET || role == ROLE_DEST;
+}
+
+static void
+find_handoff(struct analysis *an, const struct trace *t)
 {
 	size_t h, first_t = SIZE_MAX, last_u = SIZE_MAX, last_other = SIZE_MAX;
 	int role;
 	uint32_t addr, a_u = 0, a_t = 0, a_o = 0;
-	char d1[96], d2[96], tn[128];
-	struct sb b;
 
 	for (h = 0; h < t->nhops; h++) {
 		role = hop_role(an, t, h, &addr);
-		if (role == ROLE_TARGET || role == ROLE_DEST) {
+		if (target_side(role)) {
 			first_t = h;
 			a_t = addr;
 			break;
@@ -707,7 +713,6 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 		}
 		return;		/* the target's side was never seen */
 	}
-	netname(m, an->target_asn, tn, sizeof(tn));
 	an->has_handoff = 1;
 	an->ho_in_ttl = t->hops[first_t].ttl;
 	an->ho_in_addr = a_t;
@@ -716,13 +721,7 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 			an->ho_up_ttl = t->hops[last_other].ttl;
 			an->ho_up_addr = a_o;
 		}
-		an->ho_rule = "first-target-hop";
-		sb_init(&b, an->ho_detail, sizeof(an->ho_detail));
-		SB_LIT(&b, "hop ");
-		sb_u(&b, an->ho_in_ttl);
-		SB_LIT(&b, " is the first to answer from ");
-		sb_str(&b, tn);
-		SB_LIT(&b, "; no upstream hop answered before it");
+		an->ho_rule = HO_FIRST_TARGET_HOP;
 		return;
 	}
 	if (last_u + 1 == first_t && t->hops[last_u].ttl + 1 == an->ho_in_ttl &&
@@ -740,48 +739,176 @@ find_handoff(struct analysis *an, const struct trace *t, const struct asmap *m)
 				break;
 			}
 		}
-		an->ho_rule = "upstream-numbered-border";
-		sb_init(&b, an->ho_detail, sizeof(an->ho_detail));
-		SB_LIT(&b, "hop ");
-		sb_u(&b, an->ho_in_ttl);
-		SB_LIT(&b, " ");
-		sb_str(&b, describe(an, an->ho_in_addr, d1, sizeof(d1)));
-		SB_LIT(&b, " answers from upstream space, but the hop after it "
-		    "is already inside ");
-		sb_str(&b, tn);
-		SB_LIT(&b, ", so the link between them is internal to ");
-		sb_str(&b, tn);
-		SB_LIT(&b, ": hop ");
-		sb_u(&b, an->ho_in_ttl);
-		SB_LIT(&b, " is its border router");
+		an->ho_rule = HO_UPSTREAM_NUMBERED;
 		return;
 	}
 	an->ho_up_ttl = t->hops[last_u].ttl;
 	an->ho_up_addr = a_u;
-	sb_init(&b, an->ho_detail, sizeof(an->ho_detail));
-	SB_LIT(&b, "the upstream's last answer ");
-	sb_str(&b, describe(an, a_u, d1, sizeof(d1)));
-	if (t->hops[last_u].ttl + 1 == an->ho_in_ttl) {
-		an->ho_rule = "adjacent";
-		SB_LIT(&b, " is followed by ");
-		sb_str(&b, describe(an, a_t, d2, sizeof(d2)));
-	} else {
-		an->ho_rule = "across-silent-hops";
-		SB_LIT(&b, " at hop ");
-		sb_u(&b, an->ho_up_ttl);
-		SB_LIT(&b, " and the first answer from ");
-		sb_str(&b, tn);
-		SB_LIT(&b, " at hop ");
-		sb_u(&b, an->ho_in_ttl);
-		SB_LIT(&b, " have silent hops between them");
+	an->ho_rule = t->hops[last_u].ttl + 1 == an->ho_in_ttl ?
+	    HO_ADJACENT : HO_ACROSS_SILENT;
+}
+
+/*
+ * Where the path starts to go round a loop, as model.c's has_loop() sees
+ * one (an address answering at two TTLs with another router between
+ * them): *first is the hop of its first answer, the return value the hop
+ * that answers again.  SIZE_MAX when the path does not loop.
+ */
+static size_t
+loop_start(const struct analysis *an, const struct trace *t, size_t *first)
+{
+	const struct annot *a;
+	size_t i, j;
+
+	for (j = 2; j < t->nhops; j++) {
+		if ((a = an->hopa[j]) == NULL || a->addr == t->dst)
+			continue;
+		for (i = 0; i + 1 < j; i++)
+			if (an->hopa[i] != NULL && an->hopa[i]->addr == a->addr &&
+			    an->hopa[i + 1] != NULL &&
+			    an->hopa[i + 1]->addr != a->addr) {
+				*first = i;
+				return j;
+			}
 	}
+	return SIZE_MAX;
+}
+
+static void
+add_border(struct analysis *an, const struct border *b)
+{
+	size_t i;
+
+	if (an->nborders == AN_MAX_BORDERS) {
+		an->borders_more++;
+		return;
+	}
+	/* In path order: the handoff is added last, and may go before. */
+	for (i = an->nborders; i > 0 && an->borders[i - 1].to_ttl > b->to_ttl;
+	    i--)
+		an->borders[i] = an->borders[i - 1];
+	an->borders[i] = *b;
+	an->nborders++;
+}
+
+/* The handoff as a border (find_handoff() decided it). */
+static void
+handoff_border(struct analysis *an)
+{
+	struct border b;
+	const struct annot *a = analysis_annot(an, an->ho_up_addr);
+
+	memset(&b, 0, sizeof(b));
+	b.handoff = 1;
+	b.from_ttl = an->ho_up_ttl;
+	b.from_addr = an->ho_up_ttl != 0 ? an->ho_up_addr : 0;
+	b.from_asn = an->ho_up_ttl != 0 && a != NULL ? a->asn : 0;
+	b.to_ttl = an->ho_in_ttl;
+	b.to_addr = an->ho_in_addr;
+	b.to_asn = an->target_asn;
+	switch (an->ho_rule) {
+	case HO_UPSTREAM_NUMBERED:
+		b.rule = BR_NEIGHBOUR_NUMBERED;
+		break;
+	case HO_ACROSS_SILENT:
+		b.rule = BR_ACROSS_SILENT;
+		break;
+	default:
+		b.rule = b.from_ttl != 0 && b.from_ttl + 1 < b.to_ttl ?
+		    BR_ACROSS_SILENT : BR_ADJACENT;
+		break;
+	}
+	add_border(an, &b);
+}
+
+/*
+ * The borders between networks along the path: each step from a hop with
+ * AS data to the next hop with AS data in another AS.  The step into the
+ * target is the handoff (find_handoff()).
+ *
+ * The neighbour-numbered reading (hop k answers from A's space, hop k+1
+ * is a router of B: hop k is B's border router, on a link A numbered)
+ * holds where A is B's provider, as the upstream is the target's.  It is
+ * applied to the step from a transit carrier into the target's upstream,
+ * the step toward the target the upstream buys or takes from it, with one
+ * more sign: the hop just before k answered from A too, so A keeps a router
+ * of its own on the path.  Between two transit carriers nothing says which
+ * one numbers their link (a customer's step up into its provider is
+ * numbered from the provider's side, where the reading would misplace the
+ * border by one hop), so those borders are placed where the AS changes.
+ */
+static void
+find_borders(struct analysis *an, const struct trace *t)
+{
+	const struct annot *a, *pa;
+	struct border b;
+	size_t h, p = SIZE_MAX, first, end = loop_start(an, t, &first);
+	int unmapped = 0;
+
+	/* Past a loop's second pass, steps between networks are no borders. */
+	for (h = 0; h < t->nhops && h < end; h++) {
+		if ((a = an->hopa[h]) == NULL)
+			continue;
+		if (a->asn == 0 || a->role == ROLE_PRIVATE) {
+			unmapped |= p != SIZE_MAX;
+			continue;
+		}
+		pa = p != SIZE_MAX ? an->hopa[p] : NULL;
+		/*
+		 * Not a border here: the step into the target (the handoff),
+		 * or one between two of the target's upstreams, its parallel
+		 * providers (a classic trace mixing two paths shows one).
+		 */
+		if (pa != NULL && pa->asn != a->asn &&
+		    !(target_side(a->role) && !target_side(pa->role)) &&
+		    !(a->role == ROLE_UPSTREAM && pa->role == ROLE_UPSTREAM)) {
+			memset(&b, 0, sizeof(b));
+			b.from_ttl = t->hops[p].ttl;
+			b.from_addr = pa->addr;
+			b.from_asn = pa->asn;
+			b.to_ttl = t->hops[h].ttl;
+			b.to_addr = a->addr;
+			b.to_asn = a->asn;
+			if (unmapped)
+				b.rule = BR_ACROSS_UNMAPPED;
+			else if (b.from_ttl + 1 != b.to_ttl)
+				b.rule = BR_ACROSS_SILENT;
+			else if (a->role == ROLE_UPSTREAM &&
+			    pa->role == ROLE_TRANSIT && p > 0 &&
+			    hop_asn(an, p - 1) == pa->asn &&
+			    t->hops[p - 1].ttl + 1 == t->hops[p].ttl) {
+				b.rule = BR_NEIGHBOUR_NUMBERED;
+				b.from_ttl = t->hops[p - 1].ttl;
+				b.from_addr = an->hopa[p - 1]->addr;
+				b.to_ttl = t->hops[p].ttl;
+				b.to_addr = pa->addr;
+			} else
+				b.rule = BR_ADJACENT;
+			add_border(an, &b);
+		}
+		p = h;
+		unmapped = 0;
+	}
+	if (an->has_handoff)
+		handoff_border(an);
+}
+
+const struct border *
+analysis_border_at(const struct analysis *an, uint8_t ttl)
+{
+	size_t i;
+
+	for (i = 0; an != NULL && i < an->nborders; i++)
+		if (an->borders[i].to_ttl == ttl)
+			return &an->borders[i];
+	return NULL;
 }
 
 /* Where a last answer at TTL ttl sits relative to a handoff. */
 static enum where
 place(const struct analysis *an, int ttl, int role)
 {
-	if (role == ROLE_TARGET || role == ROLE_DEST)
+	if (target_side(role))
 		return ttl == an->ho_in_ttl ? WH_HANDOFF : WH_TARGET;
 	if (an->ho_in_ttl != 0 && ttl == an->ho_in_ttl)
 		return WH_HANDOFF;
@@ -794,51 +921,281 @@ place(const struct analysis *an, int ttl, int role)
 	return WH_TRANSIT;
 }
 
-static struct analysis *analyze(const struct trace *t,
-    const struct analysis_opts *o);
+/* ---- the verdict ---- */
 
-/* Describe what a baseline hop was, e.g. "North Korea's border router". */
-static void
-baseline_role_text(const struct analysis *ba, const struct trace *b,
-    uint32_t addr, int ttl, const struct asmap *m, char *buf, size_t len)
+/* The hop of t at TTL ttl, or SIZE_MAX. */
+static size_t
+hop_at(const struct trace *t, int ttl)
 {
-	const struct annot *a = analysis_annot(ba, addr);
-	char tn[128], un[128], ip[LH_IP4_STRLEN];
-	int role = a != NULL ? a->role : ROLE_UNKNOWN;
+	size_t h;
 
-	netname(m, ba->target_asn, tn, sizeof(tn));
-	netname(m, a != NULL ? a->asn : 0, un, sizeof(un));
-	lh_ip4_str(addr, ip, sizeof(ip));
+	for (h = 0; h < t->nhops; h++)
+		if (t->hops[h].ttl == ttl)
+			return h;
+	return SIZE_MAX;
+}
+
+/* Whether hop h of t has an answer from addr. */
+static int
+hop_has(const struct trace *t, size_t h, uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < t->hops[h].n; i++)
+		if (t->probes[t->hops[h].first + i].rkind != RK_NONE &&
+		    t->probes[t->hops[h].first + i].raddr == addr)
+			return 1;
+	return 0;
+}
+
+/* The first hop of b where addr answered, or SIZE_MAX. */
+static size_t
+hop_of_addr(const struct trace *b, uint32_t addr)
+{
+	size_t h;
+
+	for (h = 0; h < b->nhops; h++)
+		if (hop_has(b, h, addr))
+			return h;
+	return SIZE_MAX;
+}
+
+/*
+ * The first answering hop of the baseline b, at TTL min_ttl or later,
+ * where today's trace t has no answer from any of the baseline's
+ * responders at that TTL: the hop today no longer reaches.  SIZE_MAX when
+ * today matches the baseline all the way.
+ */
+static size_t
+departure(const struct trace *t, const struct trace *b,
+    const struct analysis *ba, int min_ttl)
+{
+	size_t bh, h, k;
+	int same;
+
+	for (bh = 0; bh < b->nhops; bh++) {
+		if (b->hops[bh].ttl < min_ttl || hop_role(ba, b, bh, NULL) < 0)
+			continue;
+		same = 0;
+		h = hop_at(t, b->hops[bh].ttl);
+		for (k = 0; h != SIZE_MAX && k < b->hops[bh].n && !same; k++) {
+			const struct probe *p = &b->probes[b->hops[bh].first + k];
+
+			same = p->rkind != RK_NONE && hop_has(t, h, p->raddr);
+		}
+		if (!same)
+			return bh;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * What baseline hop bh was, and the role of the network its router
+ * belongs to (a neighbour-numbered border router belongs to the network
+ * after it).
+ */
+static enum bkind
+baseline_kind(const struct analysis *ba, const struct trace *b, size_t bh,
+    const struct asmap *m, struct verdict *v, int *net_role)
+{
+	int ttl = b->hops[bh].ttl;
+	uint32_t addr = 0;
+	int role = hop_role(ba, b, bh, &addr);
+	const struct annot *a = analysis_annot(ba, addr);
+	const struct border *br = analysis_border_at(ba, (uint8_t)ttl);
+
+	*net_role = role;
+	v->depart_addr = addr;
 	if (addr == b->dst)
-		snprintf(buf, len, "the destination, %s", ip);
-	else if (ba->has_handoff && ttl == ba->ho_in_ttl)
-		snprintf(buf, len, "the border router of %s, %s", tn, ip);
-	else if (ba->has_handoff && ttl == ba->ho_up_ttl)
-		snprintf(buf, len, "the last router of %s before the handoff, %s",
-		    un, ip);
-	else if (role == ROLE_TARGET)
-		snprintf(buf, len, "a router inside %s, %s", tn, ip);
-	else if (role == ROLE_PRIVATE)
-		snprintf(buf, len, "a router in private space, %s", ip);
-	else
-		snprintf(buf, len, "a router of %s, %s", un, ip);
+		return BK_DEST;
+	if (ba->has_handoff && ttl == ba->ho_in_ttl) {
+		vnet_fill(m, ba->target_asn, &v->depart_net);
+		*net_role = ROLE_TARGET;
+		return BK_BORDER;
+	}
+	if (ba->has_handoff && ttl == ba->ho_up_ttl) {
+		vnet_fill(m, a != NULL ? a->asn : 0, &v->depart_net);
+		return BK_LAST_UPSTREAM;
+	}
+	if (role == ROLE_TARGET) {
+		vnet_fill(m, ba->target_asn, &v->depart_net);
+		return BK_INSIDE;
+	}
+	if (role == ROLE_PRIVATE)
+		return BK_PRIVATE;
+	if (br != NULL && !br->handoff && br->rule == BR_NEIGHBOUR_NUMBERED &&
+	    br->to_addr == addr) {
+		vnet_fill(m, br->to_asn, &v->depart_net);
+		vnet_fill(m, br->from_asn, &v->depart_space);
+		*net_role = br->to_asn == ba->target_asn ? ROLE_TARGET :
+		    is_upstream(ba, br->to_asn) ? ROLE_UPSTREAM : ROLE_TRANSIT;
+		return BK_NB_BORDER;
+	}
+	vnet_fill(m, a != NULL ? a->asn : 0, &v->depart_net);
+	return BK_ROUTER;
+}
+
+/*
+ * Where traffic dies when today's trace stops reaching baseline hop bh
+ * (its router's network's role net_role): at the handoff when that hop
+ * was the target's border router, or the border router was today's last
+ * answer (it answers, and forwards nothing inward); inside the target past
+ * the border; else in the network of that hop's router.
+ */
+static enum where
+departure_where(const struct analysis *ba, const struct trace *b, size_t bh,
+    int net_role, uint32_t last_addr)
+{
+	int ttl = b->hops[bh].ttl;
+
+	if (ba->has_handoff &&
+	    (ttl == ba->ho_in_ttl || last_addr == ba->ho_in_addr))
+		return WH_HANDOFF;
+	if (ba->has_handoff && ttl > ba->ho_in_ttl)
+		return WH_TARGET;
+	if (target_side(net_role))
+		return WH_TARGET;
+	return net_role == ROLE_UPSTREAM ? WH_UPSTREAM : WH_TRANSIT;
+}
+
+/*
+ * Today's trace against the baseline b (analysed as ba): the first hop it
+ * departs from, and where traffic dies.  A router that refused loudly is
+ * placed where the baseline had it; otherwise the hop today no longer
+ * reaches decides.  *by_depart: the departure decided the place.
+ */
+static void
+by_baseline(struct verdict *v, const struct trace *t, const struct trace *b,
+    const struct analysis *ba, const struct asmap *m, int *by_depart)
+{
+	size_t bh, dh;
+	int r, net_role = ROLE_UNKNOWN;
+
+	v->used_baseline = 1;
+	dh = departure(t, b, ba, v->reason == VR_LOOP ? 0 : v->last_ttl);
+	if (dh != SIZE_MAX) {
+		v->depart_ttl = b->hops[dh].ttl;
+		v->depart_kind = (uint8_t)baseline_kind(ba, b, dh, m, v,
+		    &net_role);
+	}
+	if (dh != SIZE_MAX && v->reason == VR_SILENT) {
+		v->where = departure_where(ba, b, dh, net_role, v->last_addr);
+		v->cand[0] = v->cand[1] = WH_NONE;
+		*by_depart = 1;
+		return;
+	}
+	/* The last answer's place in the baseline. */
+	if ((bh = hop_of_addr(b, v->last_addr)) == SIZE_MAX)
+		return;
+	r = hop_role(ba, b, bh, NULL);
+	v->where = place(ba, b->hops[bh].ttl, r);
+	if (v->where == WH_TARGET && b->hops[bh].ttl == ba->ho_in_ttl)
+		v->where = WH_HANDOFF;
+	v->cand[0] = v->cand[1] = WH_NONE;
+}
+
+/*
+ * The routers of a routing loop, as model.c's has_loop() finds it (an
+ * address answering at two TTLs with another router between them), and
+ * where the loop is: in the target when a router of the target (or its
+ * border router, seen today or in the baseline) takes part, in the
+ * upstream when one of the upstream's does, at the handoff when both do,
+ * else in transit.  0 when no loop is found.
+ */
+static int
+loop_evidence(const struct analysis *an, const struct trace *t,
+    const struct analysis *ba, struct verdict *v, uint32_t *up_asn,
+    uint32_t *tr_asn)
+{
+	size_t j, k, start = SIZE_MAX;
+	const struct annot *a;
+	int has_t = 0, has_u = 0, seen;
+
+	if (loop_start(an, t, &start) == SIZE_MAX)
+		return 0;
+	v->loop_from = t->hops[start].ttl;
+	v->loop_to = v->last_ttl;
+	for (j = start; j < t->nhops; j++) {
+		if ((a = an->hopa[j]) == NULL)
+			continue;
+		for (k = start, seen = 0; k < j && !seen; k++)
+			seen = an->hopa[k] != NULL && an->hopa[k]->addr == a->addr;
+		if (seen)
+			continue;
+		if (v->nloop < V_LOOP_MAX) {
+			struct vhop *x = &v->loop[v->nloop++];
+
+			x->ttl = t->hops[j].ttl;
+			x->addr = a->addr;
+			x->asn = a->asn;
+			x->role = a->role;
+		} else if (v->loop_more < UINT8_MAX)
+			v->loop_more++;
+		if (target_side(a->role) ||
+		    (an->has_handoff && a->addr == an->ho_in_addr) ||
+		    (ba != NULL && ba->has_handoff && a->addr == ba->ho_in_addr))
+			has_t = 1;
+		else if (a->role == ROLE_UPSTREAM) {
+			has_u = 1;
+			if (*up_asn == 0)
+				*up_asn = a->asn;
+		} else if (a->role == ROLE_TRANSIT && *tr_asn == 0)
+			*tr_asn = a->asn;
+	}
+	v->where = has_t && has_u ? WH_HANDOFF : has_t ? WH_TARGET :
+	    has_u ? WH_UPSTREAM : WH_TRANSIT;
+	v->cand[0] = v->cand[1] = WH_NONE;
+	return 1;
+}
+
+/* The network where traffic died (v->net), for its sentence and JSON;
+ * decide() calls it for deaths with a known destination only. */
+static void
+name_network(const struct analysis *an, const struct asmap *m,
+    struct verdict *v, int by_depart, uint32_t loop_up, uint32_t loop_tr)
+{
+	const struct annot *la = analysis_annot(an, v->last_addr);
+	const struct annot *ua = analysis_annot(an, an->ho_up_addr);
+	uint32_t asn = 0;
+
+	switch (v->where) {
+	case WH_HANDOFF:
+	case WH_TARGET:
+		v->net = v->target;
+		return;
+	case WH_TRANSIT:
+		if (by_depart && v->depart_net.asn != 0)
+			asn = v->depart_net.asn;
+		else if (loop_tr != 0)
+			asn = loop_tr;
+		else if (la != NULL && la->role == ROLE_TRANSIT)
+			asn = la->asn;
+		break;
+	default:	/* the upstream, or undecided between it and the handoff */
+		if (by_depart && v->depart_net.asn != 0)
+			asn = v->depart_net.asn;
+		else if (loop_up != 0)
+			asn = loop_up;
+		else if (an->ho_up_addr != 0)
+			asn = ua != NULL ? ua->asn : 0;
+		else
+			asn = la != NULL ? la->asn : 0;
+		break;
+	}
+	vnet_fill(m, asn, &v->net);
 }
 
 static void
-verdict(struct analysis *an, const struct trace *t,
-    const struct analysis_opts *o)
+decide(struct analysis *an, const struct trace *t,
+    const struct analysis_opts *o, const struct analysis *ba)
 {
-	const struct asmap *m = o->map;
-	const struct trace *baseline = o->baseline;
 	struct verdict *v = &an->v;
-	size_t h, sent, answered, last = SIZE_MAX, hidden = 0, partial = 0;
-	int role = -1, r;
-	uint32_t addr, last_addr = 0;
-	char d1[128], tn[128], un[128], extra[200], bt[160];
+	size_t h, sent, answered, last = SIZE_MAX, i;
+	int role = -1, r, by_depart = 0;
+	uint32_t addr, last_addr = 0, loop_up = 0, loop_tr = 0;
 	const struct probe *p;
-	struct sb b;
-	size_t i;
 
+	vnet_fill(o->map, an->target_asn, &v->target);
 	for (h = 0; h < t->nhops; h++) {
 		r = hop_role(an, t, h, &addr);
 		if (r >= 0) {
@@ -847,180 +1204,56 @@ verdict(struct analysis *an, const struct trace *t,
 			last_addr = addr;
 		}
 	}
-	if (last == SIZE_MAX && t->reply_only) {
-		v->outcome = OUT_NODATA;
-		v->reason = "unplaced";
-		sb_init(&b, v->detail, sizeof(v->detail));
-		SB_LIT(&b, "The capture holds ");
-		sb_u(&b, t->orphans);
-		sb_str(&b, t->orphans == 1 ? " reply" : " replies");
-		SB_LIT(&b, " to probes that are not in it, and nothing they "
-		    "quote tells those probes' TTLs: no path can be drawn.");
-		return;
-	}
 	if (last == SIZE_MAX) {
 		v->outcome = OUT_NODATA;
-		v->reason = "silent";
-		snprintf(v->detail, sizeof(v->detail), "No probe was answered, "
-		    "not even by the first hop: the capture holds no evidence "
-		    "of where traffic goes.");
+		v->reason = t->reply_only ? VR_UNPLACED : VR_SILENT;
 		return;
-	}
-	/* Hidden hops and partial answers before the last answering hop. */
-	for (h = 0; h < last; h++) {
-		hop_counts(t, h, &sent, &answered);
-		if (answered == 0)
-			hidden++;
-		else if (answered < sent)
-			partial++;
-	}
-	sb_init(&b, extra, sizeof(extra));
-	if (hidden > 0) {
-		SB_LIT(&b, " ");
-		sb_u(&b, hidden);
-		if (hidden == 1)
-			SB_LIT(&b, " earlier hop never answered");
-		else
-			SB_LIT(&b, " earlier hops never answered");
-		if (partial > 0) {
-			SB_LIT(&b, " and ");
-			sb_u(&b, partial);
-			SB_LIT(&b, " answered only some probes while later hops "
-			    "answered: hidden or rate-limited routers, not where "
-			    "traffic dies.");
-		} else
-			SB_LIT(&b, " while later hops did: hidden routers, not "
-			    "where traffic dies.");
-	} else if (partial > 0) {
-		SB_LIT(&b, " ");
-		sb_u(&b, partial);
-		if (partial == 1)
-			SB_LIT(&b, " earlier hop answered");
-		else
-			SB_LIT(&b, " earlier hops answered");
-		SB_LIT(&b, " only some probes while hops beyond answered: rate "
-		    "limiting, not where traffic dies.");
 	}
 	v->has_last = 1;
 	v->last_ttl = t->hops[last].ttl;
 	v->last_addr = last_addr;
-	describe(an, last_addr, d1, sizeof(d1));
-
 	if (t->dst == 0) {
 		/* Pasted text that never names its destination. */
 		v->outcome = OUT_DIED;
-		v->where = WH_NONE;
-		v->reason = "silent";
-		snprintf(v->detail, sizeof(v->detail), "The destination is not "
-		    "known (the input does not name it), so neither are the "
-		    "target network and its upstream: hop %u %s is the last to "
-		    "answer. Name the destination (analyze --target) for a "
-		    "verdict.%s", v->last_ttl, d1, extra);
-		return;
-	}
-	if (t->stop == STOP_COMPLETED && last_addr != t->dst && t->amb_dst) {
-		/* Its answers came, but none can be told to its probe. */
-		v->outcome = OUT_REACHED;
-		v->where = WH_NONE;
-		v->reason = "reached";
-		sb_init(&b, v->detail, sizeof(v->detail));
-		SB_LIT(&b, "The destination answered, but no probe can be told "
-		    "from its answers (");
-		sb_u(&b, t->ambiguous);
-		SB_LIT(&b, " replies fit several probes: a middlebox rewrote the "
-		    "only fields that tell this tool's probes apart); hop ");
-		sb_u(&b, v->last_ttl);
-		SB_LIT(&b, " ");
-		sb_str(&b, d1);
-		SB_LIT(&b, " is the last hop whose answers can be placed.");
-		sb_str(&b, extra);
+		v->reason = VR_SILENT;
+		v->flags |= VF_NO_DST;
 		return;
 	}
 	if (t->stop == STOP_COMPLETED) {
 		v->outcome = OUT_REACHED;
-		v->where = WH_NONE;
-		v->reason = "reached";
-		hop_counts(t, last, &sent, &answered);
-		sb_init(&b, v->detail, sizeof(v->detail));
-		SB_LIT(&b, "The destination ");
-		sb_str(&b, d1);
-		SB_LIT(&b, " answered at hop ");
-		sb_u(&b, v->last_ttl);
-		SB_LIT(&b, " (");
-		sb_u(&b, answered);
-		SB_LIT(&b, " of ");
-		sb_u(&b, sent);
-		SB_LIT(&b, " probes).");
-		sb_str(&b, extra);
+		v->reason = VR_REACHED;
+		if (last_addr != t->dst && t->amb_dst)
+			v->flags |= VF_AMB_DST;	/* no answer can be placed */
 		return;
 	}
 	if (trace_incomplete(t)) {
 		/* The input ends before the trace could: no place to blame. */
 		v->outcome = OUT_INCOMPLETE;
-		v->where = WH_NONE;
-		sb_init(&b, v->detail, sizeof(v->detail));
-		if (t->stop == STOP_AMBIGUOUS) {
-			v->reason = "ambiguous replies";
-			SB_LIT(&b, "Routers past hop ");
-			sb_u(&b, v->last_ttl);
-			SB_LIT(&b, " ");
-			sb_str(&b, d1);
-			SB_LIT(&b, " answered (");
-			sb_u(&b, t->ambiguous);
-			SB_LIT(&b, " replies), but none can be told to its probe: a "
-			    "middlebox rewrote the only fields that tell this "
-			    "tool's probes apart, so the silent hops are no "
-			    "evidence.");
-		} else if (t->stop == STOP_CAPTURE_ENDED) {
-			v->reason = "capture ended";
-			SB_LIT(&b, "The capture ends before the trace could: hop ");
-			sb_u(&b, v->last_ttl);
-			SB_LIT(&b, " ");
-			sb_str(&b, d1);
-			SB_LIT(&b, " is the last to answer, and the capture stops "
-			    "too soon after the last probes for their answers, "
-			    "or the tool's next probes, to be in it.");
-		} else {
-			v->reason = "hop limit";
-			SB_LIT(&b, "Probing stopped at hop ");
-			sb_u(&b, t->hops[t->nhops - 1].ttl);
-			SB_LIT(&b, " while the path still answered: hop ");
-			sb_u(&b, v->last_ttl);
-			SB_LIT(&b, " ");
-			sb_str(&b, d1);
-			SB_LIT(&b, " is the last to answer, and nothing beyond it "
-			    "was probed.");
-		}
-		if (t->stop != STOP_AMBIGUOUS)
-			SB_LIT(&b, " An input that ends early says nothing about "
-			    "where traffic dies.");
-		sb_str(&b, extra);
+		v->reason = t->stop == STOP_AMBIGUOUS ? VR_AMBIGUOUS :
+		    t->stop == STOP_CAPTURE_ENDED ? VR_CAPTURE_ENDED :
+		    VR_HOP_LIMIT;
 		return;
 	}
 	v->outcome = OUT_DIED;
-	netname(m, an->target_asn, tn, sizeof(tn));	/* for the sentences below */
 	hop_counts(t, last, &sent, &answered);
 	v->rate_limited = answered < sent;
-	v->reason = "silent";
+	v->reason = VR_SILENT;
 	for (i = 0; i < t->hops[last].n; i++) {
 		p = &t->probes[t->hops[last].first + i];
 		if (p->rkind == RK_UNREACH) {
-			v->reason = "unreachable";
+			v->reason = VR_UNREACHABLE;
 			v->unreach_code = p->rcode;
 		}
 	}
 	if (t->stop == STOP_LOOP)
-		v->reason = "loop";
+		v->reason = VR_LOOP;
 
 	v->where = place(an, v->last_ttl, role);
 	/* An upstream router that may be its last before the target. */
 	if (v->where == WH_UPSTREAM && !an->has_handoff) {
-		char ip[LH_IP4_STRLEN];
-
-		lh_ip4_str(last_addr, ip, sizeof(ip));
 		for (i = 0; i < sizeof(published_last) / sizeof(published_last[0]);
 		    i++)
-			if (strcmp(ip, published_last[i].addr) == 0)
+			if (last_addr == published_last[i])
 				v->where = WH_HANDOFF;
 		if (v->where == WH_UPSTREAM) {
 			v->where = WH_NONE;	/* undecided */
@@ -1028,141 +1261,12 @@ verdict(struct analysis *an, const struct trace *t,
 			v->cand[1] = WH_HANDOFF;
 		}
 	}
-
-	if (baseline != NULL) {
-		struct analysis_opts bo = *o;
-		struct analysis *ba;
-
-		bo.baseline = NULL;
-		ba = analyze(baseline, &bo);
-		size_t bh, k, j;
-		int found = 0;
-
-		if (ba != NULL) {
-			v->used_baseline = 1;
-			/* The last answer's place in the baseline decides. */
-			for (bh = 0; bh < baseline->nhops && !found; bh++)
-				for (k = 0; k < baseline->hops[bh].n; k++) {
-					p = &baseline->probes[baseline->hops[bh].first + k];
-					if (p->rkind != RK_NONE && p->raddr == last_addr) {
-						r = hop_role(ba, baseline, bh, NULL);
-						v->where = place(ba,
-						    baseline->hops[bh].ttl, r);
-						if (v->where == WH_TARGET &&
-						    baseline->hops[bh].ttl ==
-						    ba->ho_in_ttl)
-							v->where = WH_HANDOFF;
-						v->cand[0] = v->cand[1] = WH_NONE;
-						found = 1;
-						break;
-					}
-				}
-			/* The first hop where today departs from the baseline. */
-			for (bh = 0; bh < baseline->nhops; bh++) {
-				uint32_t baddr = 0;
-				int same = 0, today_answered = 0;
-
-				if (hop_role(ba, baseline, bh, &baddr) < 0)
-					continue;
-				for (h = 0; h < t->nhops; h++) {
-					if (t->hops[h].ttl != baseline->hops[bh].ttl)
-						continue;
-					for (j = 0; j < t->hops[h].n; j++) {
-						p = &t->probes[t->hops[h].first + j];
-						if (p->rkind == RK_NONE)
-							continue;
-						today_answered = 1;
-						for (k = 0; k < baseline->hops[bh].n; k++)
-							if (baseline->probes[baseline->hops[bh].first + k].raddr == p->raddr &&
-							    baseline->probes[baseline->hops[bh].first + k].rkind != RK_NONE)
-								same = 1;
-					}
-				}
-				if (same)
-					continue;
-				(void)today_answered;
-				v->depart_ttl = baseline->hops[bh].ttl;
-				baseline_role_text(ba, baseline, baddr,
-				    baseline->hops[bh].ttl, m, bt, sizeof(bt));
-				break;
-			}
-			analysis_free(ba);
-		}
-	}
-
-	netname(m, an->ho_up_addr ? (analysis_annot(an, an->ho_up_addr) ?
-	    analysis_annot(an, an->ho_up_addr)->asn : 0) :
-	    (analysis_annot(an, last_addr) ? analysis_annot(an, last_addr)->asn
-	    : 0), un, sizeof(un));
-	{
-		char how[160], wh[200];
-
-		sb_init(&b, how, sizeof(how));
-		if (strcmp(v->reason, "unreachable") == 0) {
-			SB_LIT(&b, "answered ");
-			sb_str(&b, icmp_unreach_text(v->unreach_code));
-			SB_LIT(&b, " (ICMP code ");
-			sb_u(&b, v->unreach_code);
-			SB_LIT(&b, "): traffic is refused there, loudly");
-		} else if (strcmp(v->reason, "loop") == 0)
-			SB_LIT(&b, "is part of a routing loop");
-		else if (v->rate_limited) {
-			SB_LIT(&b, "is the last to answer (");
-			sb_u(&b, answered);
-			SB_LIT(&b, " of ");
-			sb_u(&b, sent);
-			SB_LIT(&b, " probes: rate limited or lossy), nothing "
-			    "answers beyond it");
-		} else
-			SB_LIT(&b, "is the last to answer; nothing answers beyond "
-			    "it");
-		sb_init(&b, wh, sizeof(wh));
-		switch (v->where) {
-		case WH_TRANSIT:
-			SB_LIT(&b, "Traffic dies in transit, before the target's "
-			    "upstream");
-			break;
-		case WH_UPSTREAM:
-			SB_LIT(&b, "Traffic dies inside the upstream ");
-			sb_str(&b, un);
-			SB_LIT(&b, ", before its handoff to ");
-			sb_str(&b, tn);
-			break;
-		case WH_HANDOFF:
-			SB_LIT(&b, "Traffic dies at the handoff into ");
-			sb_str(&b, tn);
-			break;
-		case WH_TARGET:
-			SB_LIT(&b, "Traffic dies inside ");
-			sb_str(&b, tn);
-			break;
-		default:
-			SB_LIT(&b, "Traffic dies in the upstream ");
-			sb_str(&b, un);
-			SB_LIT(&b, " at or before its handoff to ");
-			sb_str(&b, tn);
-			SB_LIT(&b, "; the evidence cannot tell which without a "
-			    "baseline");
-			break;
-		}
-		sb_init(&b, v->detail, sizeof(v->detail));
-		sb_str(&b, wh);
-		if (v->depart_ttl != 0) {
-			SB_LIT(&b, ": it dies at hop ");
-			sb_u(&b, v->depart_ttl);
-			SB_LIT(&b, ", which in the baseline was ");
-			sb_str(&b, bt);
-			SB_LIT(&b, "; hop ");
-		} else
-			SB_LIT(&b, ": hop ");
-		sb_u(&b, v->last_ttl);
-		SB_LIT(&b, " ");
-		sb_str(&b, d1);
-		SB_LIT(&b, " ");
-		sb_str(&b, how);
-		SB_LIT(&b, ".");
-		sb_str(&b, extra);
-	}
+	if (ba != NULL)
+		by_baseline(v, t, o->baseline, ba, o->map, &by_depart);
+	if (v->reason == VR_LOOP &&
+	    loop_evidence(an, t, ba, v, &loop_up, &loop_tr))
+		by_depart = 0;
+	name_network(an, o->map, v, by_depart, loop_up, loop_tr);
 }
 
 static struct analysis *
@@ -1185,19 +1289,45 @@ analyze(const struct trace *t, const struct analysis_opts *o)
 	assign_roles(an, t);
 	upstream_from_trace(an, t);
 	assign_roles(an, t);
-	find_handoff(an, t, m);
+	find_handoff(an, t);
+	find_borders(an, t);
 	return an;
+}
+
+struct analysis *
+analyze_baseline(const struct trace *b, const struct analysis_opts *o,
+    char *err, size_t errlen)
+{
+	struct analysis_opts bo = *o;
+	struct analysis *ba;
+
+	bo.baseline = NULL;
+	bo.baseline_an = NULL;
+	if ((ba = analyze(b, &bo)) == NULL)
+		lh_err(err, errlen, "out of memory");
+	return ba;
 }
 
 int
 analyze_trace(struct trace *t, const struct analysis_opts *o, char *err,
     size_t errlen)
 {
-	struct analysis *an = analyze(t, o);
+	struct analysis *an = analyze(t, o), *own = NULL;
+	const struct analysis *ba = o->baseline_an;
 
 	if (an == NULL)
 		return lh_err(err, errlen, "out of memory");
-	verdict(an, t, o);
+	if (o->baseline != NULL && ba == NULL) {
+		/* No analysis given with the baseline: one for this trace. */
+		if ((own = analyze_baseline(o->baseline, o, err, errlen)) ==
+		    NULL) {
+			analysis_free(an);
+			return -1;
+		}
+		ba = own;
+	}
+	decide(an, t, o, o->baseline != NULL ? ba : NULL);
+	analysis_free(own);
 	analysis_free(t->an);
 	t->an = an;
 	return 0;

@@ -38,6 +38,7 @@
 #include "diagram.h"
 #include "lh.h"
 #include "proto.h"
+#include "verdict_text.h"
 
 /* Labels are cut at their buffers' ends; that is fine for a picture. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -567,19 +568,6 @@ resp_node(struct dot_priv *dp, const struct trace *t, uint32_t addr)
 	return n;
 }
 
-static const char *
-where_words(const struct verdict *v, char *buf, size_t len)
-{
-	if (where_name(v->where) != NULL)
-		snprintf(buf, len, "at %s", where_name(v->where));
-	else if (v->cand[0] != WH_NONE)
-		snprintf(buf, len, "in %s or at %s", where_name(v->cand[0]),
-		    where_name(v->cand[1]));
-	else
-		snprintf(buf, len, "undecided");
-	return buf;
-}
-
 /* Words of text wrapped with Graphviz's left-justified line ends. */
 static void
 sb_wrap(struct sbuf *s, const char *text, size_t cols)
@@ -611,8 +599,8 @@ add_caption(struct dot_priv *dp, const struct trace *t, int ti)
 {
 	struct dtrace *nt;
 	const struct analysis *an = t->an;
-	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN], tb[40], w[64], t1[600];
-	char para[2600], line[700];
+	char a[LH_IP4_STRLEN], b[LH_IP4_STRLEN], tb[40], w[64];
+	char t1[2 * VT_MAX], vd[VT_MAX], para[2 * VT_MAX + 1100], line[2 * VT_MAX + 100];
 	const char *base;
 	struct sbuf s = { para, sizeof(para), 0 };
 
@@ -635,17 +623,13 @@ add_caption(struct dot_priv *dp, const struct trace *t, int ti)
 	if (an != NULL) {
 		const struct verdict *v = &an->v;
 
-		if (v->outcome == OUT_DIED)
-			snprintf(line, sizeof(line), "verdict: died %s (%s). ",
-			    where_words(v, w, sizeof(w)), v->reason);
-		else
-			snprintf(line, sizeof(line), "verdict: %s. ",
-			    outcome_name(v->outcome));
-		esc(t1, sizeof(t1), v->detail);
+		snprintf(line, sizeof(line), "verdict: %s. ",
+		    vt_headline(v, w, sizeof(w)));
+		esc(t1, sizeof(t1), vt_detail(an, t, vd, sizeof(vd)));
 		strncat(line, t1, sizeof(line) - strlen(line) - 1);
 		if (an->has_handoff) {
 			snprintf(t1, sizeof(t1), " Handoff rule: %s.",
-			    an->ho_rule);
+			    ho_rule_name(an->ho_rule));
 			strncat(line, t1, sizeof(line) - strlen(line) - 1);
 		}
 		sb_wrap(&s, line, CAPTION_COLS);
@@ -785,8 +769,6 @@ add_trace(struct dot_priv *dp, const struct trace *t)
 	/* Where it died: the last answer, and the step into silence. */
 	if (an != NULL && an->v.outcome == OUT_DIED && an->v.has_last) {
 		const struct verdict *v = &an->v;
-		char mb[16];
-
 		lh_ip4_str(v->last_addr, a, sizeof(a));
 		n = agnode(dp->g, a, 0);
 		if (n != NULL && ti <= 64)
@@ -794,13 +776,7 @@ add_trace(struct dot_priv *dp, const struct trace *t)
 		if (n != NULL && nrec_of(n)->death == 0) {
 			nr = nrec_of(n);
 			nr->death = ti;
-			if (strcmp(v->reason, "unreachable") == 0)
-				snprintf(nr->how, sizeof(nr->how), "refused %s",
-				    icmp_unreach_mark(v->unreach_code, mb,
-				    sizeof(mb)));
-			else
-				snprintf(nr->how, sizeof(nr->how), "%s",
-				    v->reason);
+			vt_how(v, nr->how, sizeof(nr->how));
 		}
 		for (k = 0; silent != NULL && k < nentry; k++)
 			if (last_ans == v->last_ttl)

@@ -35,6 +35,7 @@
 #include "diagram.h"
 #include "lh.h"
 #include "proto.h"
+#include "verdict_text.h"
 
 #define TERM_COLS	79	/* columns used: fits an 80-column terminal */
 /* Row columns: gutter 0-2, TTL 3-5, address from 8, then these. */
@@ -646,42 +647,24 @@ handoff_line(struct tstate *st)
 	if (an->ho_up_ttl != 0)
 		snprintf(text, sizeof(text), "handoff %s hop %u %s %u %s %s",
 		    st->tp->g->sep, an->ho_up_ttl, st->tp->g->arrow,
-		    an->ho_in_ttl, st->tp->g->sep, an->ho_rule);
+		    an->ho_in_ttl, st->tp->g->sep, ho_rule_name(an->ho_rule));
 	else
 		snprintf(text, sizeof(text), "handoff %s into hop %u %s %s",
 		    st->tp->g->sep, an->ho_in_ttl, st->tp->g->sep,
-		    an->ho_rule);
+		    ho_rule_name(an->ho_rule));
 	separator(st, ANSI_BOLD, st->tp->g->ho_start, st->tp->g->ho_line,
 	    text);
-}
-
-static const char *
-where_text(const struct verdict *v)
-{
-	switch (v->where) {
-	case WH_TRANSIT:	return "in transit";
-	case WH_UPSTREAM:	return "inside the upstream";
-	case WH_HANDOFF:	return "at the handoff";
-	case WH_TARGET:		return "inside the target";
-	default:
-		if (v->cand[0] == WH_UPSTREAM && v->cand[1] == WH_HANDOFF)
-			return "in the upstream or at the handoff";
-		return "undecided";
-	}
 }
 
 static void
 death_line(struct tstate *st)
 {
 	const struct verdict *v = &st->an->v;
-	char text[200], mb[16];
-	const char *how = v->reason;
+	char text[200], how[48];
 
-	if (strcmp(v->reason, "unreachable") == 0)
-		how = icmp_unreach_mark(v->unreach_code, mb, sizeof(mb));
-	snprintf(text, sizeof(text), "traffic dies here: %s (%s%s%s)",
-	    where_text(v), strcmp(v->reason, "unreachable") == 0 ?
-	    "refused " : "", how, v->rate_limited ? ", lossy" : "");
+	snprintf(text, sizeof(text), "traffic dies here: %s (%s%s)",
+	    vt_where_words(v), vt_how(v, how, sizeof(how)),
+	    v->rate_limited ? ", lossy" : "");
 	separator(st, ANSI_DEATH, st->tp->g->death, st->tp->g->death_line,
 	    text);
 	st->dead = 1;
@@ -850,7 +833,7 @@ trace_footer(struct tstate *st)
 	const struct analysis *an = st->an;
 	const struct verdict *v = &an->v;
 	struct tline l;
-	char line[200];
+	char line[200], hl[120], text[VT_MAX];
 
 	fputc('\n', st->fp);
 	tl_init(&l, st->tp);
@@ -858,30 +841,23 @@ trace_footer(struct tstate *st)
 	l.col++;
 	tl_color(&l, v->outcome == OUT_REACHED ? ANSI_GOOD :
 	    v->outcome == OUT_DIED ? ANSI_DEATH : ANSI_WARN);
-	if (v->outcome == OUT_DIED && where_name(v->where) != NULL)
-		snprintf(line, sizeof(line), "verdict: died at %s (%s)",
-		    where_name(v->where), v->reason);
-	else if (v->outcome == OUT_DIED && v->cand[0] != WH_NONE)
-		snprintf(line, sizeof(line), "verdict: died in %s or at %s "
-		    "(%s)", where_name(v->cand[0]), where_name(v->cand[1]),
-		    v->reason);
-	else if (v->outcome == OUT_DIED)
-		snprintf(line, sizeof(line), "verdict: died (%s)", v->reason);
-	else
-		snprintf(line, sizeof(line), "verdict: %s",
-		    outcome_name(v->outcome));
+	snprintf(line, sizeof(line), "verdict: %s",
+	    vt_headline(v, hl, sizeof(hl)));
 	tl_str(&l, line);
 	tl_out(&l, st->fp);
-	wrap(st->fp, st->tp, 3, NULL, v->detail);
-	if (an->has_handoff && an->ho_detail[0] != '\0') {
+	wrap(st->fp, st->tp, 3, NULL, vt_detail(an, st->t, text,
+	    sizeof(text)));
+	if (an->has_handoff) {
 		tl_init(&l, st->tp);
 		tl_bytes(&l, " ", 1);
 		l.col++;
 		tl_color(&l, ANSI_BOLD);
-		snprintf(line, sizeof(line), "handoff: %s", an->ho_rule);
+		snprintf(line, sizeof(line), "handoff: %s",
+		    ho_rule_name(an->ho_rule));
 		tl_str(&l, line);
 		tl_out(&l, st->fp);
-		wrap(st->fp, st->tp, 3, ANSI_GREY, an->ho_detail);
+		wrap(st->fp, st->tp, 3, ANSI_GREY, vt_handoff(an, text,
+		    sizeof(text)));
 	}
 }
 

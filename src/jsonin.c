@@ -46,8 +46,6 @@ struct trace_block {
 struct an_block {
 	struct analysis	an;	/* first: &b->an is the block */
 	char		source[16];
-	char		rule[48];
-	char		reason[24];
 };
 
 struct jctx {
@@ -742,42 +740,190 @@ read_net(const struct jctx *c, const json_t *n, const char *path,
 	return 0;
 }
 
+/* names[i] = name(i) for the n values of an analysis enum. */
+#define ENUM_NAMES(names, n, name) do {					\
+	size_t i_;							\
+	for (i_ = 0; i_ < (n); i_++)					\
+		(names)[i_] = name(i_);					\
+} while (0)
+
 static int
 read_handoff(const struct jctx *c, const json_t *to, const char *path,
     struct an_block *b)
 {
 	struct analysis *an = &b->an;
+	const char *rules[HO_COUNT];
 	json_t *ho = NULL;
 	char hp[PATHLEN];
-	int rc;
+	int rc, x = 0;
 
 	if ((rc = jget(c, to, path, "handoff", F_NULL, &ho)) <= 0)
 		return rc;
+	ENUM_NAMES(rules, HO_COUNT, ho_rule_name);
 	elem(hp, sizeof(hp), path, "handoff");
 	if (jobject(c, ho, hp) != 0)
 		return -1;
 	if ((rc = ju8(c, ho, hp, "upstream_ttl", 0, 1, &an->ho_up_ttl)) < 0 ||
-	    jaddr(c, ho, hp, "upstream_addr", rc == 1 ? F_REQ : 0,
-	    &an->ho_up_addr) < 0 ||
+	    (rc == 1 && jaddr(c, ho, hp, "upstream_addr", F_REQ,
+	    &an->ho_up_addr) < 0) ||
 	    ju8(c, ho, hp, "target_ttl", F_REQ, 1, &an->ho_in_ttl) < 0 ||
 	    jaddr(c, ho, hp, "target_addr", F_REQ, &an->ho_in_addr) < 0 ||
-	    jstrcpy(c, ho, hp, "rule", F_REQ, b->rule, sizeof(b->rule)) < 0 ||
-	    jstrcpy(c, ho, hp, "detail", F_REQ, an->ho_detail,
-	    sizeof(an->ho_detail)) < 0)
+	    jenum(c, ho, hp, "rule", F_REQ, rules, HO_COUNT, &x) < 0)
 		return -1;
 	if (an->ho_up_ttl != 0 && an->ho_up_ttl >= an->ho_in_ttl)
 		return jbad(c, hp, "upstream_ttl", "%u is not before "
 		    "target_ttl %u", an->ho_up_ttl, an->ho_in_ttl);
-	an->ho_rule = b->rule;
+	an->ho_rule = (enum ho_rule)x;
 	an->has_handoff = 1;
+	return 1;
+}
+
+/* "borders": the steps between networks along the path. */
+static int
+read_borders(const struct jctx *c, const json_t *to, const char *path,
+    struct analysis *an)
+{
+	const char *rules[BR_COUNT];
+	json_t *arr = NULL, *o;
+	char bp[PATHLEN];
+	uint64_t more = 0;
+	size_t i;
+	int rc, x, hand;
+
+	if ((rc = jarray(c, to, path, "borders", 0, AN_MAX_BORDERS,
+	    &arr)) <= 0)
+		return rc;
+	ENUM_NAMES(rules, BR_COUNT, border_rule_name);
+	for (i = 0; i < json_array_size(arr); i++) {
+		struct border *br = &an->borders[i];
+
+		o = json_array_get(arr, i);
+		snprintf(bp, sizeof(bp), "%s%sborders[%zu]", path,
+		    path[0] ? "." : "", i);
+		x = 0;
+		hand = 0;
+		if (jobject(c, o, bp) != 0 ||
+		    ju8(c, o, bp, "from_ttl", F_REQ | F_NULL, 1,
+		    &br->from_ttl) < 0 ||
+		    jaddr(c, o, bp, "from_addr", br->from_ttl ? F_REQ : F_NULL,
+		    &br->from_addr) < 0 ||
+		    jasn(c, o, bp, "from_asn", F_REQ | F_NULL,
+		    &br->from_asn) < 0 ||
+		    ju8(c, o, bp, "to_ttl", F_REQ, 1, &br->to_ttl) < 0 ||
+		    jaddr(c, o, bp, "to_addr", F_REQ, &br->to_addr) < 0 ||
+		    jasn(c, o, bp, "to_asn", F_REQ | F_NULL, &br->to_asn) < 0 ||
+		    jenum(c, o, bp, "rule", F_REQ, rules, BR_COUNT, &x) < 0 ||
+		    jbool(c, o, bp, "handoff", F_REQ, &hand) < 0)
+			return -1;
+		if (br->from_ttl != 0 && br->from_ttl >= br->to_ttl)
+			return jbad(c, bp, "from_ttl", "%u is not before to_ttl "
+			    "%u", br->from_ttl, br->to_ttl);
+		br->rule = (uint8_t)x;
+		br->handoff = (uint8_t)hand;
+		an->nborders = i + 1;
+	}
+	if (json_object_get(to, "borders_more") != NULL &&
+	    jcount(c, to, path, "borders_more", &more) < 0)
+		return -1;
+	an->borders_more = (size_t)more;
+	return 1;
+}
+
+/* A network named by a verdict: {"asn": N or null, "name": "..."}. */
+static int
+read_vnet(const struct jctx *c, const json_t *o, const char *path,
+    const char *key, struct vnet *n)
+{
+	json_t *v = NULL;
+	const char *name = NULL;
+	char np[PATHLEN];
+	int rc;
+
+	if ((rc = jget(c, o, path, key, F_NULL, &v)) <= 0)
+		return rc;
+	elem(np, sizeof(np), path, key);
+	if (jobject(c, v, np) != 0 ||
+	    jasn(c, v, np, "asn", F_REQ | F_NULL, &n->asn) < 0 ||
+	    jstr(c, v, np, "name", F_REQ, sizeof(n->name) - 1, &name) < 0)
+		return -1;
+	memcpy(n->name, name, strlen(name) + 1);
+	return 1;
+}
+
+/* verdict.departure: the first baseline hop today's trace departs from. */
+static int
+read_departure(const struct jctx *c, const json_t *vo, const char *vp,
+    struct verdict *v)
+{
+	const char *kinds[BK_COUNT];
+	json_t *d = NULL;
+	char dp[PATHLEN];
+	int rc, x = 0;
+
+	if ((rc = jget(c, vo, vp, "departure", F_NULL, &d)) <= 0)
+		return rc;
+	ENUM_NAMES(kinds, BK_COUNT, bkind_name);
+	elem(dp, sizeof(dp), vp, "departure");
+	if (jobject(c, d, dp) != 0 ||
+	    ju8(c, d, dp, "ttl", F_REQ, 1, &v->depart_ttl) < 0 ||
+	    jaddr(c, d, dp, "addr", F_REQ, &v->depart_addr) < 0 ||
+	    jenum(c, d, dp, "was", F_REQ, kinds, BK_COUNT, &x) < 0 ||
+	    read_vnet(c, d, dp, "network", &v->depart_net) < 0 ||
+	    read_vnet(c, d, dp, "numbered_from", &v->depart_space) < 0)
+		return -1;
+	v->depart_kind = (uint8_t)x;
+	v->used_baseline = 1;	/* written with baseline_departs_at */
+	return 1;
+}
+
+/* verdict.loop: the routers of a routing loop. */
+static int
+read_loop(const struct jctx *c, const json_t *vo, const char *vp,
+    struct verdict *v)
+{
+	const char *roles[ROLE_DEST + 1];
+	json_t *lo = NULL, *rs = NULL, *r;
+	char lp[PATHLEN], rp[PATHLEN];
+	size_t i;
+	int rc, x;
+
+	if ((rc = jget(c, vo, vp, "loop", F_NULL, &lo)) <= 0)
+		return rc;
+	ENUM_NAMES(roles, ROLE_DEST + 1, role_name);
+	elem(lp, sizeof(lp), vp, "loop");
+	if (jobject(c, lo, lp) != 0 ||
+	    ju8(c, lo, lp, "from_ttl", F_REQ, 1, &v->loop_from) < 0 ||
+	    ju8(c, lo, lp, "to_ttl", F_REQ, 1, &v->loop_to) < 0 ||
+	    ju8(c, lo, lp, "more", F_REQ, 0, &v->loop_more) < 0 ||
+	    jarray(c, lo, lp, "routers", F_REQ, V_LOOP_MAX, &rs) < 0)
+		return -1;
+	for (i = 0; i < json_array_size(rs); i++) {
+		struct vhop *h = &v->loop[i];
+
+		r = json_array_get(rs, i);
+		snprintf(rp, sizeof(rp), "%s.routers[%zu]", lp, i);
+		x = 0;
+		if (jobject(c, r, rp) != 0 ||
+		    ju8(c, r, rp, "ttl", F_REQ, 1, &h->ttl) < 0 ||
+		    jaddr(c, r, rp, "addr", F_REQ, &h->addr) < 0 ||
+		    jasn(c, r, rp, "asn", F_REQ | F_NULL, &h->asn) < 0 ||
+		    jenum(c, r, rp, "role", F_REQ, roles, ROLE_DEST + 1,
+		    &x) < 0)
+			return -1;
+		h->role = (uint8_t)x;
+		v->nloop = (uint8_t)(i + 1);
+	}
 	return 1;
 }
 
 static int
 read_verdict(const struct jctx *c, const json_t *to, const char *path,
-    struct an_block *b)
+    const struct trace *t, struct an_block *b)
 {
-	struct verdict *v = &b->an.v;
+	struct analysis *an = &b->an;
+	struct verdict *v = &an->v;
+	const char *reasons[VR_COUNT];
+	const struct annot *la;
 	json_t *vo = NULL, *lh = NULL, *ca = NULL;
 	char vp[PATHLEN], lp[PATHLEN], cp[PATHLEN];
 	const char *org = NULL;
@@ -787,6 +933,7 @@ read_verdict(const struct jctx *c, const json_t *to, const char *path,
 
 	if (jget(c, to, path, "verdict", F_REQ, &vo) < 0)
 		return -1;
+	ENUM_NAMES(reasons, VR_COUNT, reason_name);
 	elem(vp, sizeof(vp), path, "verdict");
 	if (jobject(c, vo, vp) != 0 ||
 	    jenum(c, vo, vp, "outcome", F_REQ, outcome_names,
@@ -825,20 +972,39 @@ read_verdict(const struct jctx *c, const json_t *to, const char *path,
 			return -1;
 		v->has_last = 1;
 	}
-	if (jstrcpy(c, vo, vp, "reason", F_REQ, b->reason,
-	    sizeof(b->reason)) < 0 ||
+	x = 0;
+	if (jenum(c, vo, vp, "reason", F_REQ, reasons, VR_COUNT, &x) < 0 ||
 	    ju8(c, vo, vp, "icmp_code", 0, 0, &v->unreach_code) < 0 ||
-	    jbool(c, vo, vp, "rate_limited", F_REQ, &v->rate_limited) < 0 ||
-	    jstrcpy(c, vo, vp, "detail", F_REQ, v->detail,
-	    sizeof(v->detail)) < 0)
+	    jbool(c, vo, vp, "rate_limited", F_REQ, &v->rate_limited) < 0)
 		return -1;
-	v->reason = b->reason;
+	v->reason = (enum vreason)x;
 	if (json_object_get(vo, "baseline_departs_at") != NULL) {
 		v->used_baseline = 1;
 		if (ju8(c, vo, vp, "baseline_departs_at", F_NULL, 1,
 		    &v->depart_ttl) < 0)
 			return -1;
 	}
+	if (read_departure(c, vo, vp, v) < 0 || read_loop(c, vo, vp, v) < 0)
+		return -1;
+	/* What the sentences need beyond the saved members. */
+	analysis_vnet(an, an->target_asn, &v->target);
+	if ((rc = read_vnet(c, vo, vp, "network", &v->net)) < 0)
+		return -1;
+	if (rc == 0 && v->outcome == OUT_DIED) {
+		/* Written before "network": the likeliest one. */
+		la = analysis_annot(an, v->last_addr);
+		if (v->where == WH_HANDOFF || v->where == WH_TARGET)
+			v->net = v->target;
+		else
+			analysis_vnet(an, la != NULL ? la->asn : 0, &v->net);
+	}
+	x = 0;
+	if (jbool(c, vo, vp, "ambiguous_destination", 0, &x) < 0)
+		return -1;
+	if (x && v->outcome == OUT_REACHED)
+		v->flags |= VF_AMB_DST;
+	if (t->dst == 0 && v->outcome == OUT_DIED)
+		v->flags |= VF_NO_DST;	/* as analysis.c decides it */
 	return 0;
 }
 
@@ -945,7 +1111,9 @@ read_analysis(const struct jctx *c, const json_t *to, const char *path,
 	    sizeof(b->source))) < 0)
 		goto fail;
 	an->upstream_source = rc == 1 ? b->source : NULL;
-	if (read_handoff(c, to, path, b) < 0 || read_verdict(c, to, path, b) < 0)
+	if (read_handoff(c, to, path, b) < 0 ||
+	    read_borders(c, to, path, an) < 0 ||
+	    read_verdict(c, to, path, t, b) < 0)
 		goto fail;
 	/* Not saved: analysis.c derives it from the destination's flags. */
 	da = analysis_annot(an, t->dst);

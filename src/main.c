@@ -463,6 +463,7 @@ other_opt(int c)
 struct anctx {
 	struct asmap	 *map;
 	struct trace	**base;
+	struct analysis	**banal;	/* base[i]'s analysis, made once */
 	size_t		  nbase;
 	int		  names;	/* reverse DNS for responders */
 	struct namecache *cache;
@@ -511,21 +512,52 @@ struct emit_ctx {
 	struct anctx		*ax;
 };
 
-/* The baseline trace for t: same destination, the same method if any. */
-static const struct trace *
-baseline_for(const struct anctx *ax, const struct trace *t)
+/*
+ * The baseline for t (same destination, the same method if any) and its
+ * analysis, into o.
+ */
+static void
+baseline_for(const struct anctx *ax, const struct trace *t,
+    struct analysis_opts *o)
 {
-	const struct trace *best = NULL;
-	size_t i;
+	size_t i, best = SIZE_MAX;
 
 	for (i = 0; i < ax->nbase; i++) {
 		if (ax->base[i]->dst != t->dst)
 			continue;
-		if (best == NULL || (ax->base[i]->method == t->method &&
-		    best->method != t->method))
-			best = ax->base[i];
+		if (best == SIZE_MAX || (ax->base[i]->method == t->method &&
+		    ax->base[best]->method != t->method))
+			best = i;
 	}
-	return best;
+	o->baseline = best != SIZE_MAX ? ax->base[best] : NULL;
+	o->baseline_an = best != SIZE_MAX && ax->banal != NULL ?
+	    ax->banal[best] : NULL;
+}
+
+/*
+ * Analyse each baseline trace once, after all the AS data is loaded:
+ * every trace compared with it reuses the analysis.
+ */
+static int
+anctx_analyze_baselines(struct anctx *ax, char *err, size_t errlen)
+{
+	struct analysis_opts o = {
+		.map = ax->map,
+		.resolve = ax->names ? resolve_cb : NULL,
+		.resolve_arg = ax,
+		.cache = ax->acache,
+	};
+	size_t i;
+
+	if (ax->nbase == 0)
+		return 0;
+	if ((ax->banal = calloc(ax->nbase, sizeof(*ax->banal))) == NULL)
+		return lh_err(err, errlen, "out of memory");
+	for (i = 0; i < ax->nbase; i++)
+		if ((ax->banal[i] = analyze_baseline(ax->base[i], &o, err,
+		    errlen)) == NULL)
+			return -1;
+	return 0;
 }
 
 static int
@@ -537,12 +569,12 @@ emit_cb(void *arg, struct trace *t, char *err, size_t errlen)
 	if (ec->ax != NULL && ec->ax->map != NULL) {
 		struct analysis_opts ao = {
 			.map = ec->ax->map,
-			.baseline = baseline_for(ec->ax, t),
 			.resolve = ec->ax->names ? resolve_cb : NULL,
 			.resolve_arg = ec->ax,
 			.cache = ec->ax->acache,
 		};
 
+		baseline_for(ec->ax, t, &ao);
 		rc = analyze_trace(t, &ao, err, errlen);
 	}
 	if (rc == 0)
@@ -573,9 +605,13 @@ anctx_free(struct anctx *ax)
 		free(c->name);
 		free(c);
 	}
-	for (i = 0; i < ax->nbase; i++)
+	for (i = 0; i < ax->nbase; i++) {
 		trace_free(ax->base[i]);
+		if (ax->banal != NULL)
+			analysis_free(ax->banal[i]);
+	}
 	free(ax->base);
+	free(ax->banal);
 	annot_cache_free(ax->acache);
 	asmap_free(ax->map);
 }
@@ -811,6 +847,8 @@ common_load(const struct common_opts *co, struct anctx *ax,
 	if (co->baseline != NULL &&
 	    anctx_baseline(ax, co->baseline, eo, err, errlen) != 0)
 		return LH_EXIT_INPUT;
+	if (anctx_analyze_baselines(ax, err, errlen) != 0)
+		return LH_EXIT_FAIL;
 	return 0;
 }
 
@@ -1125,10 +1163,11 @@ cmd_analyze(int argc, char **argv)
 
 			struct analysis_opts ao = {
 				.map = ax.map,
-				.baseline = baseline_for(&ax, t),
 				.resolve = paste_resolve,
 				.resolve_arg = &pn,
 			};
+
+			baseline_for(&ax, t, &ao);
 
 			if (analyze_trace(t, &ao, err, sizeof(err)) != 0 ||
 			    sk.w.ops->trace(&sk.w, t, err, sizeof(err)) != 0) {

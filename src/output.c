@@ -6,11 +6,13 @@
 #include <jansson.h>
 
 #include "analysis.h"
+#include "destsum.h"
 #include "diagram.h"
 #include "infer.h"
 #include "lh.h"
 #include "proto.h"
 #include "output.h"
+#include "verdict_text.h"
 
 /* v as exactly width decimal digits (v < 10^width). */
 static void
@@ -97,9 +99,8 @@ reply_mark(const struct probe *p, char *buf, size_t buflen)
 static int
 text_begin(struct writer *w, char *err, size_t errlen)
 {
-	(void)w;
-	(void)err;
-	(void)errlen;
+	if ((w->priv = destsum_new()) == NULL)
+		return lh_err(err, errlen, "out of memory");
 	return 0;
 }
 
@@ -316,13 +317,37 @@ text_bands(struct lbuf *lb, const struct trace *t)
 	LB_LIT(lb, "\n");
 }
 
+/* "   border: hop 2 -> 3, AS6453 -> AS4837 (neighbour-numbered)": every
+ * border but the handoff, which has its own line. */
+static void
+text_borders(struct lbuf *lb, const struct analysis *an)
+{
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < an->nborders; i++) {
+		if (an->borders[i].handoff)
+			continue;
+		LB_LIT(lb, "   border: ");
+		lb_str(lb, vt_border(&an->borders[i], buf, sizeof(buf)));
+		LB_LIT(lb, "\n");
+	}
+	if (an->borders_more > 0) {
+		LB_LIT(lb, "   border: ");
+		lb_u64(lb, an->borders_more);
+		LB_LIT(lb, " more\n");
+	}
+}
+
 static void
 text_analysis(struct lbuf *lb, const struct trace *t)
 {
 	const struct analysis *an = t->an;
 	const struct verdict *v = &an->v;
+	char buf[VT_MAX];
 
 	text_bands(lb, t);
+	text_borders(lb, an);
 	if (an->has_handoff) {
 		LB_LIT(lb, "   handoff:");
 		if (an->ho_up_ttl) {
@@ -337,27 +362,14 @@ text_analysis(struct lbuf *lb, const struct trace *t)
 		LB_LIT(lb, " ");
 		lb_ip4(lb, an->ho_in_addr);
 		LB_LIT(lb, " (");
-		lb_str(lb, an->ho_rule);
+		lb_str(lb, ho_rule_name(an->ho_rule) != NULL ?
+		    ho_rule_name(an->ho_rule) : "?");
 		LB_LIT(lb, ")\n");
 	}
 	LB_LIT(lb, "   verdict: ");
-	lb_str(lb, outcome_name(v->outcome));
-	if (where_name(v->where) != NULL) {
-		LB_LIT(lb, " at ");
-		lb_str(lb, where_name(v->where));
-	} else if (v->cand[0] != WH_NONE) {
-		LB_LIT(lb, " in ");
-		lb_str(lb, where_name(v->cand[0]));
-		LB_LIT(lb, " or at ");
-		lb_str(lb, where_name(v->cand[1]));
-	}
-	if (v->outcome == OUT_DIED || v->outcome == OUT_INCOMPLETE) {
-		LB_LIT(lb, " (");
-		lb_str(lb, v->reason);
-		LB_LIT(lb, ")");
-	}
+	lb_str(lb, vt_headline(v, buf, sizeof(buf)));
 	LB_LIT(lb, "\n   ");
-	lb_str(lb, v->detail);
+	lb_str(lb, vt_detail(an, t, buf, sizeof(buf)));
 	LB_LIT(lb, "\n");
 }
 
@@ -544,6 +556,8 @@ text_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	char tb[40];
 	size_t h;
 
+	if (w->priv != NULL && destsum_add(w->priv, w->ntraces, t) != 0)
+		return lh_err(err, errlen, "out of memory");
 	lb.fp = w->fp;
 	lb.n = 0;
 	w->ntraces++;
@@ -629,10 +643,78 @@ writer_end_text(struct writer *w, char *err, size_t errlen)
 	return 0;
 }
 
+/* "traces 1-3, 7": a destination's traces as the text numbers them. */
+static void
+lb_ranges(struct lbuf *lb, const struct dest_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nranges; i++) {
+		if (i > 0)
+			LB_LIT(lb, ", ");
+		lb_u64(lb, (uint64_t)e->ranges[i][0] + 1);
+		if (e->ranges[i][1] != e->ranges[i][0]) {
+			LB_LIT(lb, "-");
+			lb_u64(lb, (uint64_t)e->ranges[i][1] + 1);
+		}
+	}
+}
+
+/*
+ * After the traces, the combined verdict of each destination that more
+ * than one trace went to (a single trace's is its own verdict):
+ *
+ *   destination 100.64.0.2 -> 175.45.176.71: traces 1-3
+ *      verdict: reached (3 traces: 2 reached it, 1 died at upstream)
+ */
+static void
+text_destinations(struct writer *w)
+{
+	const struct dest_entry *e;
+	struct dest_verdict dv;
+	struct lbuf lb;
+	char buf[256];
+	size_t i;
+
+	lb.fp = w->fp;
+	lb.n = 0;
+	for (i = 0; w->priv != NULL && i < destsum_count(w->priv); i++) {
+		e = destsum_get(w->priv, i);
+		if (e->ntraces < 2 || destsum_verdict(e, &dv) != 0)
+			continue;
+		LB_LIT(&lb, "\ndestination ");
+		if (e->src)
+			lb_ip4(&lb, e->src);
+		else
+			LB_LIT(&lb, "?");
+		LB_LIT(&lb, " -> ");
+		if (e->dst)
+			lb_ip4(&lb, e->dst);
+		else
+			LB_LIT(&lb, "?");
+		LB_LIT(&lb, ": traces ");
+		lb_ranges(&lb, e);
+		LB_LIT(&lb, "\n   verdict: ");
+		lb_str(&lb, vt_dest_headline(&dv, buf, sizeof(buf)));
+		LB_LIT(&lb, " (");
+		lb_str(&lb, vt_dest_detail(&dv, buf, sizeof(buf)));
+		LB_LIT(&lb, ")\n");
+	}
+	lb_flush(&lb);
+}
+
+static int
+text_end(struct writer *w, char *err, size_t errlen)
+{
+	text_destinations(w);
+	return writer_end_text(w, err, errlen);
+}
+
 static void
 text_free(struct writer *w)
 {
-	(void)w;
+	destsum_free(w->priv);
+	w->priv = NULL;
 }
 
 static const struct writer_ops text_ops = {
@@ -640,7 +722,7 @@ static const struct writer_ops text_ops = {
 	.begin = text_begin,
 	.trace = text_trace,
 	.file_done = writer_ignore_file,
-	.end = writer_end_text,
+	.end = text_end,
 	.free = text_free,
 };
 
@@ -664,6 +746,7 @@ struct json_shape {
 
 struct json_priv {
 	json_t			*files;
+	struct destsum		*dests;		/* "destinations" */
 	struct json_shape	 shapes[JSON_SHAPES];
 	size_t			 nshapes;
 };
@@ -764,7 +847,10 @@ json_begin(struct writer *w, char *err, size_t errlen)
 {
 	struct json_priv *jp = calloc(1, sizeof(*jp));
 
-	if (jp == NULL || (jp->files = json_array()) == NULL) {
+	if (jp == NULL || (jp->files = json_array()) == NULL ||
+	    (jp->dests = destsum_new()) == NULL) {
+		if (jp != NULL)
+			json_decref(jp->files);
 		free(jp);
 		return lh_err(err, errlen, "out of memory");
 	}
@@ -943,14 +1029,191 @@ json_asdata(const struct analysis *an)
 	return arr;
 }
 
+/* {"asn": 4837, "name": "CHINA UNICOM China169 Backbone"}; null for none. */
+static json_t *
+json_vnet(const struct vnet *n)
+{
+	json_t *o;
+
+	if (n->asn == 0 && n->name[0] == '\0')
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (set_new(o, "asn", n->asn ? json_integer(n->asn) : json_null()) ||
+	    set_new(o, "name", json_string(n->name))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* "borders": each step from one network into the next (analysis.h). */
+static json_t *
+json_borders(const struct analysis *an)
+{
+	json_t *arr = json_array(), *b;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; arr != NULL && i < an->nborders; i++) {
+		const struct border *x = &an->borders[i];
+
+		if ((b = json_object()) == NULL) {
+			rc = -1;
+			break;
+		}
+		rc |= set_new(b, "from_ttl", x->from_ttl ?
+		    json_integer(x->from_ttl) : json_null());
+		rc |= set_new(b, "from_addr", x->from_ttl ?
+		    json_addr(x->from_addr) : json_null());
+		rc |= set_new(b, "from_asn", x->from_asn ?
+		    json_integer(x->from_asn) : json_null());
+		rc |= set_new(b, "to_ttl", json_integer(x->to_ttl));
+		rc |= set_new(b, "to_addr", json_addr(x->to_addr));
+		rc |= set_new(b, "to_asn", x->to_asn ?
+		    json_integer(x->to_asn) : json_null());
+		rc |= set_new(b, "rule", json_string(border_rule_name(
+		    (enum border_rule)x->rule)));
+		rc |= set_new(b, "handoff", json_boolean(x->handoff));
+		rc |= json_array_append_new(arr, b);
+	}
+	if (rc != 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* verdict "departure": the baseline's hop today's trace departs from. */
+static json_t *
+json_departure(const struct verdict *v)
+{
+	json_t *d;
+	int rc = 0;
+
+	if (v->depart_ttl == 0 || bkind_name(v->depart_kind) == NULL)
+		return json_null();
+	if ((d = json_object()) == NULL)
+		return NULL;
+	rc |= set_new(d, "ttl", json_integer(v->depart_ttl));
+	rc |= set_new(d, "addr", json_addr(v->depart_addr));
+	rc |= set_new(d, "was", json_string(bkind_name(v->depart_kind)));
+	rc |= set_new(d, "network", json_vnet(&v->depart_net));
+	if (v->depart_kind == BK_NB_BORDER)
+		rc |= set_new(d, "numbered_from", json_vnet(&v->depart_space));
+	if (rc != 0) {
+		json_decref(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* verdict "loop": the routers of a routing loop. */
+static json_t *
+json_loop(const struct verdict *v)
+{
+	json_t *lo = json_object(), *rs = json_array(), *r;
+	size_t i;
+	int rc = lo == NULL || rs == NULL ? -1 : 0;
+
+	for (i = 0; rc == 0 && i < v->nloop && i < V_LOOP_MAX; i++) {
+		if ((r = json_object()) == NULL) {
+			rc = -1;
+			break;
+		}
+		rc |= set_new(r, "ttl", json_integer(v->loop[i].ttl));
+		rc |= set_new(r, "addr", json_addr(v->loop[i].addr));
+		rc |= set_new(r, "asn", v->loop[i].asn ?
+		    json_integer(v->loop[i].asn) : json_null());
+		rc |= set_new(r, "role", json_string(role_name(
+		    (enum role)v->loop[i].role)));
+		rc |= json_array_append_new(rs, r);
+	}
+	if (rc == 0) {
+		rc |= set_new(lo, "from_ttl", json_integer(v->loop_from));
+		rc |= set_new(lo, "to_ttl", json_integer(v->loop_to));
+		rc |= json_object_set_new(lo, "routers", rs);
+		rs = NULL;
+		rc |= set_new(lo, "more", json_integer(v->loop_more));
+	}
+	json_decref(rs);
+	if (rc != 0) {
+		json_decref(lo);
+		return NULL;
+	}
+	return lo;
+}
+
+/* A trace's "verdict" object. */
+static json_t *
+json_verdict(const struct analysis *an, const struct trace *t)
+{
+	const struct verdict *v = &an->v;
+	const struct annot *la;
+	json_t *vo = json_object();
+	char buf[VT_MAX];
+	int rc = 0;
+
+	if (vo == NULL)
+		return NULL;
+	rc |= set_new(vo, "outcome", json_string(outcome_name(v->outcome)));
+	rc |= set_new(vo, "where", where_name(v->where) ?
+	    json_string(where_name(v->where)) : json_null());
+	if (v->cand[0] != WH_NONE) {
+		json_t *c = json_array();
+
+		if (c != NULL) {
+			json_array_append_new(c, json_string(where_name(v->cand[0])));
+			json_array_append_new(c, json_string(where_name(v->cand[1])));
+		}
+		rc |= set_new(vo, "candidates", c);
+	}
+	if (v->has_last) {
+		json_t *lh = json_object();
+
+		la = analysis_annot(an, v->last_addr);
+		if (lh == NULL) {
+			json_decref(vo);
+			return NULL;
+		}
+		rc |= set_new(lh, "ttl", json_integer(v->last_ttl));
+		rc |= set_new(lh, "addr", json_addr(v->last_addr));
+		rc |= set_new(lh, "asn", la && la->asn ? json_integer(la->asn) :
+		    json_null());
+		rc |= set_new(lh, "org", json_string(la ? la->org : ""));
+		rc |= set_new(vo, "last_hop", lh);
+	} else
+		rc |= set_new(vo, "last_hop", json_null());
+	rc |= set_new(vo, "reason", json_string(reason_name(v->reason)));
+	if (v->reason == VR_UNREACHABLE)
+		rc |= set_new(vo, "icmp_code", json_integer(v->unreach_code));
+	rc |= set_new(vo, "rate_limited", json_boolean(v->rate_limited));
+	if (v->flags & VF_AMB_DST)
+		rc |= set_new(vo, "ambiguous_destination", json_true());
+	rc |= set_new(vo, "network", v->outcome == OUT_DIED ?
+	    json_vnet(&v->net) : json_null());
+	if (v->used_baseline) {
+		rc |= set_new(vo, "baseline_departs_at", v->depart_ttl ?
+		    json_integer(v->depart_ttl) : json_null());
+		rc |= set_new(vo, "departure", json_departure(v));
+	}
+	if (v->reason == VR_LOOP && v->nloop > 0)
+		rc |= set_new(vo, "loop", json_loop(v));
+	rc |= set_new(vo, "detail", json_string(vt_detail(an, t, buf,
+	    sizeof(buf))));
+	if (rc != 0) {
+		json_decref(vo);
+		return NULL;
+	}
+	return vo;
+}
+
 /* Network annotations, handoff and verdict of one trace. */
 static int
 json_analysis(json_t *o, const struct trace *t)
 {
 	const struct analysis *an = t->an;
-	const struct verdict *v = &an->v;
-	const struct annot *la;
-	json_t *nets = json_array(), *ups = json_array(), *vo, *ho, *n;
+	json_t *nets = json_array(), *ups = json_array(), *ho, *n;
 	char pfx[24], a[LH_IP4_STRLEN];
 	size_t i;
 	int rc = 0;
@@ -999,6 +1262,8 @@ json_analysis(json_t *o, const struct trace *t)
 	rc |= set_new(o, "upstream_source", an->upstream_source ?
 	    json_string(an->upstream_source) : json_null());
 	if (an->has_handoff) {
+		char hd[VT_MAX];
+
 		ho = json_object();
 		if (ho == NULL)
 			return -1;
@@ -1008,50 +1273,17 @@ json_analysis(json_t *o, const struct trace *t)
 		}
 		rc |= set_new(ho, "target_ttl", json_integer(an->ho_in_ttl));
 		rc |= set_new(ho, "target_addr", json_addr(an->ho_in_addr));
-		rc |= set_new(ho, "rule", json_string(an->ho_rule));
-		rc |= set_new(ho, "detail", json_string(an->ho_detail));
+		rc |= set_new(ho, "rule", json_string(ho_rule_name(an->ho_rule)));
+		rc |= set_new(ho, "detail", json_string(vt_handoff(an, hd,
+		    sizeof(hd))));
 		rc |= set_new(o, "handoff", ho);
 	} else
 		rc |= set_new(o, "handoff", json_null());
-
-	vo = json_object();
-	if (vo == NULL)
-		return -1;
-	rc |= set_new(vo, "outcome", json_string(outcome_name(v->outcome)));
-	rc |= set_new(vo, "where", where_name(v->where) ?
-	    json_string(where_name(v->where)) : json_null());
-	if (v->cand[0] != WH_NONE) {
-		json_t *c = json_array();
-
-		if (c != NULL) {
-			json_array_append_new(c, json_string(where_name(v->cand[0])));
-			json_array_append_new(c, json_string(where_name(v->cand[1])));
-		}
-		rc |= set_new(vo, "candidates", c);
-	}
-	if (v->has_last) {
-		json_t *lh = json_object();
-
-		la = analysis_annot(an, v->last_addr);
-		if (lh == NULL)
-			return -1;
-		rc |= set_new(lh, "ttl", json_integer(v->last_ttl));
-		rc |= set_new(lh, "addr", json_addr(v->last_addr));
-		rc |= set_new(lh, "asn", la && la->asn ? json_integer(la->asn) :
-		    json_null());
-		rc |= set_new(lh, "org", json_string(la ? la->org : ""));
-		rc |= set_new(vo, "last_hop", lh);
-	} else
-		rc |= set_new(vo, "last_hop", json_null());
-	rc |= set_new(vo, "reason", json_string(v->reason));
-	if (strcmp(v->reason, "unreachable") == 0)
-		rc |= set_new(vo, "icmp_code", json_integer(v->unreach_code));
-	rc |= set_new(vo, "rate_limited", json_boolean(v->rate_limited));
-	if (v->used_baseline)
-		rc |= set_new(vo, "baseline_departs_at", v->depart_ttl ?
-		    json_integer(v->depart_ttl) : json_null());
-	rc |= set_new(vo, "detail", json_string(v->detail));
-	rc |= set_new(o, "verdict", vo);
+	rc |= set_new(o, "borders", json_borders(an));
+	if (an->borders_more > 0)
+		rc |= set_new(o, "borders_more",
+		    json_integer((json_int_t)an->borders_more));
+	rc |= set_new(o, "verdict", json_verdict(an, t));
 	return rc;
 }
 
@@ -1113,6 +1345,8 @@ json_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 	size_t h, i;
 	int rc;
 
+	if (destsum_add(jp->dests, w->ntraces, t) != 0)
+		return lh_err(err, errlen, "out of memory");
 	head = json_trace_head(t);
 	if (head != NULL && t->an != NULL &&
 	    ((tail = json_object()) == NULL || json_analysis(tail, t) != 0)) {
@@ -1200,6 +1434,114 @@ json_file_done(struct writer *w, const struct file_summary *fs, char *err,
 	return 0;
 }
 
+/* A destination's combined verdict (destsum.h). */
+static json_t *
+json_dest_verdict(const struct dest_entry *e)
+{
+	struct dest_verdict dv;
+	json_t *vo, *at;
+	char buf[256];
+	unsigned w;
+	int rc = 0;
+
+	if (destsum_verdict(e, &dv) != 0)
+		return json_null();
+	if ((vo = json_object()) == NULL)
+		return NULL;
+	rc |= set_new(vo, "outcome", json_string(outcome_name(dv.outcome)));
+	rc |= set_new(vo, "where", where_name(dv.where) ?
+	    json_string(where_name(dv.where)) : json_null());
+	if (dv.outcome == OUT_DIED && dv.where == WH_NONE &&
+	    where_name(dv.cand[0]) != NULL && where_name(dv.cand[1]) != NULL) {
+		json_t *c = json_array();
+
+		if (c != NULL) {
+			json_array_append_new(c, json_string(where_name(dv.cand[0])));
+			json_array_append_new(c, json_string(where_name(dv.cand[1])));
+		}
+		rc |= set_new(vo, "candidates", c);
+	}
+	rc |= set_new(vo, "agree", json_boolean(dv.agree));
+	rc |= set_new(vo, "traces_reached", json_integer(dv.reached));
+	rc |= set_new(vo, "traces_died", json_integer(dv.died));
+	rc |= set_new(vo, "traces_incomplete", json_integer(dv.incomplete));
+	rc |= set_new(vo, "traces_no_data", json_integer(dv.nodata));
+	if ((at = json_object()) != NULL) {
+		for (w = WH_TRANSIT; w <= WH_TARGET; w++)
+			if (dv.died_at[w] > 0)
+				rc |= set_new(at, where_name((enum where)w),
+				    json_integer(dv.died_at[w]));
+		if (dv.died_at[WH_NONE] > 0)
+			rc |= set_new(at, "undecided",
+			    json_integer(dv.died_at[WH_NONE]));
+	}
+	rc |= set_new(vo, "died_at", at);
+	rc |= set_new(vo, "detail", json_string(vt_dest_detail(&dv, buf,
+	    sizeof(buf))));
+	if (rc != 0) {
+		json_decref(vo);
+		return NULL;
+	}
+	return vo;
+}
+
+/* One element of "destinations": {src, dst, traces, verdict}. */
+static json_t *
+json_destination(const struct dest_entry *e)
+{
+	json_t *d = json_object(), *ix = json_array();
+	char a[LH_IP4_STRLEN];
+	uint64_t x;
+	size_t k;
+	int rc = d == NULL || ix == NULL ? -1 : 0;
+
+	for (k = 0; rc == 0 && k < e->nranges; k++)
+		for (x = e->ranges[k][0]; rc == 0 && x <= e->ranges[k][1]; x++)
+			rc = json_array_append_new(ix, json_integer((json_int_t)x));
+	if (rc == 0) {
+		rc |= set_new(d, "src", json_string(lh_ip4_str(e->src, a,
+		    sizeof(a))));
+		rc |= set_new(d, "dst", json_string(lh_ip4_str(e->dst, a,
+		    sizeof(a))));
+		rc |= json_object_set_new(d, "traces", ix);
+		ix = NULL;
+		rc |= set_new(d, "verdict", json_dest_verdict(e));
+	}
+	json_decref(ix);
+	if (rc != 0) {
+		json_decref(d);
+		return NULL;
+	}
+	return d;
+}
+
+/*
+ * "destinations", written one element at a time: a sweep has thousands,
+ * and the writer keeps no tree of them.
+ */
+static int
+json_destinations(struct writer *w, const struct destsum *ds, char *err,
+    size_t errlen)
+{
+	json_t *d;
+	size_t i;
+	int rc;
+
+	fputs(", \"destinations\": [", w->fp);
+	for (i = 0; i < destsum_count(ds); i++) {
+		if ((d = json_destination(destsum_get(ds, i))) == NULL)
+			return lh_err(err, errlen, "out of memory");
+		if (i > 0)
+			fputc(',', w->fp);
+		rc = dump(d, w->fp);
+		json_decref(d);
+		if (rc != 0)
+			return lh_err(err, errlen, "write error");
+	}
+	fputc(']', w->fp);
+	return 0;
+}
+
 static int
 json_end(struct writer *w, char *err, size_t errlen)
 {
@@ -1208,6 +1550,8 @@ json_end(struct writer *w, char *err, size_t errlen)
 	fputs(w->ntraces ? "\n], \"files\": " : "], \"files\": ", w->fp);
 	if (dump(jp->files, w->fp) != 0)
 		return lh_err(err, errlen, "write error");
+	if (json_destinations(w, jp->dests, err, errlen) != 0)
+		return -1;
 	fputs("}\n", w->fp);
 	if (fflush(w->fp) != 0 || ferror(w->fp))
 		return lh_err(err, errlen, "write error");
@@ -1221,6 +1565,7 @@ json_free_(struct writer *w)
 
 	if (jp != NULL) {
 		json_decref(jp->files);
+		destsum_free(jp->dests);
 		while (jp->nshapes > 0)
 			json_decref(jp->shapes[--jp->nshapes].o);
 		free(jp);

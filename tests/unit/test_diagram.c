@@ -389,9 +389,12 @@ static const char evil_doc[] =
 "\"candidates\":[\"upstream\",\"handoff\"],"
 "\"last_hop\":{\"ttl\":1,\"addr\":\"219.158.97.2\",\"asn\":4837,\"org\":\"\"},"
 "\"reason\":\"silent\",\"rate_limited\":false,"
-"\"detail\":\"\\u001b[2J\\u009bevil \\u5168\\u5168\\u5168 "
+"\"network\":{\"asn\":4837,\"name\":"
+"\"\\u001b[2J\\u009bevil \\u5168\\u5168\\u5168 "
 "averyveryveryveryveryveryveryveryveryveryveryveryveryveryveryveryvery"
-"veryveryverylongword \\\\G end\"}}],\"files\":[]}";
+"veryveryverylongword \\\\G end\"},"
+"\"detail\":\"ignored: the sentences are composed from the data\"}}],"
+"\"files\":[]}";
 
 static struct jsonin *
 load_evil(const char *doc)
