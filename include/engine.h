@@ -6,7 +6,8 @@
  * probe: ICMP errors by the quoted header, echo replies by identifier and
  * sequence, TCP and UDP answers by ports and sequence.  State is bounded:
  * a probe waits for its reply for a window of capture time, and a trace
- * that has been idle for that long is finished and handed to the caller.
+ * that has been idle for that long is finished and handed to the caller at
+ * once; no trace waits for another.
  * Live tracing and replay both feed it.
  */
 #ifndef LH_ENGINE_H
@@ -60,9 +61,11 @@ struct engine_stats {
 };
 
 /*
- * Called for every finished trace, in a deterministic order (the order in
- * which flows were recognised as traceroutes).  The callee owns t and frees
- * it with trace_free().  A non-zero return stops the engine with that error.
+ * Called for every trace as soon as it is finished (idle for a window, or
+ * at engine_finish()), so in the order of the traces' last probes in the
+ * input; the flows of one Dublin-style group come together, in the order
+ * of their first probes.  The callee owns t and frees it with trace_free().
+ * A non-zero return stops the engine with that error.
  */
 typedef int (*engine_emit_fn)(void *arg, struct trace *t, char *err,
     size_t errlen);

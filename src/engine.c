@@ -30,6 +30,8 @@
 #define NOISE_PROBES	32	/* single-TTL flows this long are not traceroutes */
 #define PROMOTE_TTL_MAX	30	/* a matched reply to a probe this low promotes */
 #define MAX_FLOWS_SPLIT	256	/* Paris multi-flow traces split at most this many */
+/* A trace idle this long that probes its first TTL again starts anew. */
+#define RESTART_GAP_NS	(2LL * 1000000000)
 
 struct session;
 
@@ -44,7 +46,6 @@ struct pnode {
 struct session {
 	struct session	*hnext;			/* session hash chain */
 	struct session	*lru_prev, *lru_next;	/* by last activity */
-	struct session	*emit_next;		/* promotion order */
 	uint32_t	 src, dst;
 	uint8_t		 proto;
 	uint16_t	 echo_id;
@@ -52,8 +53,10 @@ struct session {
 	uint32_t	 n, cap;
 	int64_t		 last_act;		/* engine clock at the last probe */
 	uint8_t		 ttl0;			/* first TTL seen */
+	uint8_t		 ttl_lo;		/* lowest TTL seen */
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
-	uint8_t		 promoted, noise, closed, in_lru;
+	uint8_t		 promoted, noise, in_lru;
+	uint8_t		 retired;		/* out of the hash: takes no probes */
 	uint64_t	 replies, dups, late, nat, orphans, ambiguous, dropped;
 };
 
@@ -91,7 +94,6 @@ struct engine {
 	size_t			  shmask, nsessions;
 	struct session		 *last_s;	/* the last session_get() found */
 	struct session		 *lru_head, *lru_tail;
-	struct session		 *emit_head, *emit_tail;
 
 	struct index		  ex, lo;
 	struct pnode		 *freelist;
@@ -101,6 +103,17 @@ struct engine {
 };
 
 /* ---- hashing ---- */
+
+/* a - b saturated: a hostile capture can put any value in a timestamp. */
+static int64_t
+ts_sub(int64_t a, int64_t b)
+{
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	return a - b;
+}
 
 static uint64_t
 flow_hash(uint32_t src, uint32_t dst, uint8_t proto)
@@ -410,7 +423,7 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 	s->dst = p->ip.dst;
 	s->proto = p->ip.proto;
 	s->echo_id = id;
-	s->ttl0 = p->ip.ttl;
+	s->ttl0 = s->ttl_lo = p->ip.ttl;
 	h = session_hash(s->src, s->dst, s->proto, id);
 	s->hnext = e->sh[h & e->shmask];
 	e->sh[h & e->shmask] = s;
@@ -423,15 +436,48 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id)
 static void
 promote(struct engine *e, struct session *s)
 {
-	if (s->promoted)
-		return;
+	(void)e;
 	s->promoted = 1;
-	s->emit_next = NULL;
-	if (e->emit_tail)
-		e->emit_tail->emit_next = s;
-	else
-		e->emit_head = s;
-	e->emit_tail = s;
+}
+
+/*
+ * A traceroute run again to the same destination, with the same method
+ * and identifier (a sweep, a repeated measurement), would add its probes
+ * to the open session of the run before it: the session would stay open
+ * while the runs go on, and the runs would come out as one trace.  So a
+ * probe begins a new session when it goes back to the session's lowest
+ * TTL, after higher ones, at which a probe was answered already, and the
+ * session has sent nothing for RESTART_GAP_NS.  Tools that return to a
+ * TTL within one run do not look like that: lasthop retries only TTLs that
+ * no reply answered, and mtr's rounds follow each other within its
+ * interval (1 s).
+ */
+static int
+is_restart(const struct engine *e, const struct session *s,
+    const struct pkt *p)
+{
+	uint32_t i;
+
+	if (!s->multi_ttl || p->ip.ttl > s->ttl_lo ||
+	    ts_sub(e->now, s->last_act) < RESTART_GAP_NS)
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (s->probes[i].ttl == p->ip.ttl &&
+		    s->probes[i].rkind != RK_NONE)
+			return 1;
+	return 0;
+}
+
+/*
+ * s no longer takes probes: a later probe of its flow begins a new
+ * session.  s stays in the LRU list, where it closes when its window has
+ * passed, and its pending probes can still be answered until then.
+ */
+static void
+session_retire(struct engine *e, struct session *s)
+{
+	session_unhash(e, s);
+	s->retired = 1;
 }
 
 /* ---- probes ---- */
@@ -470,6 +516,10 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 
 	e->st.probes++;
 	s = session_get(e, p, id);
+	if (s != NULL && is_restart(e, s, p)) {
+		session_retire(e, s);
+		s = session_get(e, p, id);
+	}
 	if (s == NULL)
 		return lh_err(err, errlen, "out of memory");
 	s->last_act = e->now;
@@ -479,6 +529,8 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	}
 	if (p->ip.ttl != s->ttl0)
 		s->multi_ttl = 1;
+	if (p->ip.ttl < s->ttl_lo)
+		s->ttl_lo = p->ip.ttl;
 	if (s->multi_ttl)
 		promote(e, s);
 	if (!s->promoted && s->n >= NOISE_PROBES)
@@ -544,17 +596,6 @@ struct reply {
 	const struct pkt *p;		/* the reply packet */
 	enum reply_kind	 kind;
 };
-
-/* a - b saturated: a hostile capture can put any value in a timestamp. */
-static int64_t
-ts_sub(int64_t a, int64_t b)
-{
-	if (b > 0 && a < INT64_MIN + b)
-		return INT64_MIN;
-	if (b < 0 && a > INT64_MAX + b)
-		return INT64_MAX;
-	return a - b;
-}
 
 static void
 attach(struct engine *e, struct session *s, uint32_t idx,
@@ -1036,7 +1077,12 @@ session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
 	return rc;
 }
 
-/* Close idle sessions and emit, in promotion order, every closed one. */
+/*
+ * Close the sessions idle for a window (all of them at the end of the
+ * input), oldest activity first, and emit each traceroute among them as it
+ * closes: traces come out in the order of their last probe in the capture.
+ * Nothing waits for a session that stays open.
+ */
 static int
 advance(struct engine *e, int all, char *err, size_t errlen)
 {
@@ -1051,16 +1097,9 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 		expire(e, limit, all);
 	while ((s = e->lru_head) != NULL && (all || s->last_act < limit)) {
 		lru_unlink(e, s);
-		session_unhash(e, s);
-		s->closed = 1;
-		if (!s->promoted)
-			session_free(s);
-	}
-	while ((s = e->emit_head) != NULL && s->closed) {
-		e->emit_head = s->emit_next;
-		if (e->emit_head == NULL)
-			e->emit_tail = NULL;
-		if (rc == 0)
+		if (!s->retired)
+			session_unhash(e, s);
+		if (s->promoted && rc == 0)
 			rc = session_emit(e, s, err, errlen);
 		session_free(s);
 	}
@@ -1223,11 +1262,6 @@ engine_free(struct engine *e)
 		return;
 	for (s = e->lru_head; s != NULL; s = next) {
 		next = s->lru_next;
-		if (!s->promoted)
-			session_free(s);
-	}
-	for (s = e->emit_head; s != NULL; s = next) {
-		next = s->emit_next;
 		session_free(s);
 	}
 	index_free(&e->ex);
