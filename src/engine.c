@@ -60,9 +60,22 @@ struct session {
 	uint64_t	 replies, dups, late, nat, orphans, ambiguous, dropped;
 };
 
-struct expiry {
-	int64_t		 tx_ns;
-	struct pnode	*ex, *lo;
+/*
+ * The pending probes, oldest first, in blocks: each slot holds a probe's
+ * two index nodes, so that a pending probe costs one slot and no
+ * allocation of its own, and expiry walks memory in order.  Emptied
+ * blocks are kept for reuse.
+ */
+#define PEND_BLOCK	1000		/* slots a block (about 88 kB) */
+
+struct pending {
+	int64_t		 tx_ns;		/* engine clock when it was sent */
+	struct pnode	 ex, lo;	/* its nodes in the two indexes */
+};
+
+struct pblock {
+	struct pblock	*next;
+	struct pending	 p[PEND_BLOCK];
 };
 
 struct index {
@@ -96,10 +109,10 @@ struct engine {
 	struct session		 *lru_head, *lru_tail;
 
 	struct index		  ex, lo;
-	struct pnode		 *freelist;
 
-	struct expiry		 *ring;		/* FIFO of pending probes */
-	size_t			  rcap, rhead, rlen;
+	struct pblock		 *phead, *ptail;	/* pending probes */
+	struct pblock		 *pspare;		/* emptied blocks */
+	size_t			  phead_i, ptail_i, npending;
 };
 
 /* ---- hashing ---- */
@@ -194,28 +207,18 @@ index_grow(struct index *ix)
 	return 0;
 }
 
-static struct pnode *
-node_new(struct engine *e)
+/* Room for one more node: the index grows past one node a bucket. */
+static int
+index_room(struct index *ix)
 {
-	struct pnode *p = e->freelist;
-
-	if (p != NULL) {
-		e->freelist = p->next;
-		return p;
-	}
-	return malloc(sizeof(*p));
+	return ix->count > ix->mask ? index_grow(ix) : 0;
 }
 
-static int
-index_add(struct engine *e, struct index *ix, uint64_t h, struct session *s,
-    uint32_t idx, struct pnode **out)
+/* Link p, a node of a pending slot, into ix (index_room() first). */
+static void
+index_add(struct index *ix, struct pnode *p, uint64_t h, struct session *s,
+    uint32_t idx)
 {
-	struct pnode *p;
-
-	if (ix->count > ix->mask && index_grow(ix) != 0)
-		return -1;
-	if ((p = node_new(e)) == NULL)
-		return -1;
 	p->h = h;
 	p->s = s;
 	p->idx = idx;
@@ -225,77 +228,82 @@ index_add(struct engine *e, struct index *ix, uint64_t h, struct session *s,
 	p->pprev = &ix->b[h & ix->mask];
 	ix->b[h & ix->mask] = p;
 	ix->count++;
-	*out = p;
-	return 0;
 }
 
 static void
-index_del(struct engine *e, struct index *ix, struct pnode *n)
+index_del(struct index *ix, struct pnode *n)
 {
 	*n->pprev = n->next;
 	if (n->next != NULL)
 		n->next->pprev = n->pprev;
 	ix->count--;
-	n->next = e->freelist;
-	e->freelist = n;
 }
 
-static void
-index_free(struct index *ix)
-{
-	size_t i;
-	struct pnode *p, *next;
+/* ---- the pending FIFO ---- */
 
-	if (ix->b == NULL)
-		return;
-	for (i = 0; i <= ix->mask; i++)
-		for (p = ix->b[i]; p != NULL; p = next) {
-			next = p->next;
-			free(p);
+/* A new slot at the young end, sent at tx; NULL when out of memory. */
+static struct pending *
+pending_push(struct engine *e, int64_t tx)
+{
+	struct pblock *b;
+	struct pending *x;
+
+	if (e->ptail == NULL || e->ptail_i == PEND_BLOCK) {
+		if ((b = e->pspare) != NULL)
+			e->pspare = b->next;
+		else if ((b = malloc(sizeof(*b))) == NULL)
+			return NULL;
+		b->next = NULL;
+		if (e->ptail != NULL)
+			e->ptail->next = b;
+		else {
+			e->phead = b;
+			e->phead_i = 0;
 		}
-	free(ix->b);
-}
-
-/* ---- expiry FIFO (its capacity is a power of two) ---- */
-
-static int
-ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo)
-{
-	struct expiry *nr;
-	size_t i, ncap;
-
-	if (e->rlen == e->rcap) {
-		ncap = e->rcap ? e->rcap * 2 : 1024;
-		nr = malloc(ncap * sizeof(*nr));
-		if (nr == NULL)
-			return -1;
-		for (i = 0; i < e->rlen; i++)
-			nr[i] = e->ring[(e->rhead + i) & (e->rcap - 1)];
-		free(e->ring);
-		e->ring = nr;
-		e->rcap = ncap;
-		e->rhead = 0;
+		e->ptail = b;
+		e->ptail_i = 0;
 	}
-	e->ring[(e->rhead + e->rlen) & (e->rcap - 1)] =
-	    (struct expiry){ .tx_ns = tx, .ex = ex, .lo = lo };
-	e->rlen++;
-	return 0;
+	x = &e->ptail->p[e->ptail_i++];
+	x->tx_ns = tx;
+	e->npending++;
+	return x;
 }
 
 /* Drop pending probes sent before limit (all of them if all is set). */
 static void
 expire(struct engine *e, int64_t limit, int all)
 {
-	struct expiry *x;
+	struct pending *x;
+	struct pblock *b;
 
-	while (e->rlen > 0) {
-		x = &e->ring[e->rhead];
+	while (e->npending > 0) {
+		x = &e->phead->p[e->phead_i];
 		if (!all && x->tx_ns > limit)
 			break;
-		index_del(e, &e->ex, x->ex);
-		index_del(e, &e->lo, x->lo);
-		e->rhead = (e->rhead + 1) & (e->rcap - 1);
-		e->rlen--;
+		index_del(&e->ex, &x->ex);
+		index_del(&e->lo, &x->lo);
+		e->npending--;
+		if (++e->phead_i == PEND_BLOCK) {	/* to the spares */
+			b = e->phead;
+			e->phead = b->next;
+			e->phead_i = 0;
+			b->next = e->pspare;
+			e->pspare = b;
+			if (e->phead == NULL)
+				e->ptail = NULL;
+		} else if (e->npending == 0)		/* empty: start over */
+			e->phead_i = e->ptail_i = 0;
+	}
+}
+
+static void
+pblocks_free(struct pblock *b)
+{
+	struct pblock *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 }
 
@@ -509,7 +517,7 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 {
 	struct session *s;
 	struct probe *pr, *np;
-	struct pnode *nx, *nl;
+	struct pending *x;
 	uint16_t id = p->kind == PKT_ICMP_ECHO ? p->l4.echo_id : 0;
 	uint8_t sb[4];
 	uint32_t ncap;
@@ -542,7 +550,8 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		return 0;
 	}
 	if (s->n == s->cap) {
-		ncap = s->cap ? s->cap * 2 : 16;
+		/* Most traces are short: grow by 16 at first, by half later. */
+		ncap = s->cap < 64 ? s->cap + 16 : s->cap + s->cap / 2;
 		if (ncap > e->o.max_probes)
 			ncap = (uint32_t)e->o.max_probes;
 		np = realloc(s->probes, ncap * sizeof(*np));
@@ -575,12 +584,13 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	pr->own = p->own_probe;
 	if (stable_bytes(p->ip.proto, pr->t8, pr->t8len, sb) != 0)
 		return 0;	/* decode guarantees 8 bytes; defensive */
-	if (index_add(e, &e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
-	    pr->ipid, pr->t8), s, s->n, &nx) != 0)
+	if (index_room(&e->ex) != 0 || index_room(&e->lo) != 0 ||
+	    (x = pending_push(e, e->now)) == NULL)
 		return lh_err(err, errlen, "out of memory");
-	if (index_add(e, &e->lo, loose_hash(p->ip.src, p->ip.dst, p->ip.proto,
-	    sb), s, s->n, &nl) != 0 || ring_push(e, e->now, nx, nl) != 0)
-		return lh_err(err, errlen, "out of memory");
+	index_add(&e->ex, &x->ex, exact_hash(p->ip.src, p->ip.dst,
+	    p->ip.proto, pr->ipid, pr->t8), s, s->n);
+	index_add(&e->lo, &x->lo, loose_hash(p->ip.src, p->ip.dst,
+	    p->ip.proto, sb), s, s->n);
 	s->n++;
 	return 0;
 }
@@ -1264,15 +1274,10 @@ engine_free(struct engine *e)
 		next = s->lru_next;
 		session_free(s);
 	}
-	index_free(&e->ex);
-	index_free(&e->lo);
-	while (e->freelist != NULL) {
-		struct pnode *n = e->freelist;
-
-		e->freelist = n->next;
-		free(n);
-	}
-	free(e->ring);
+	free(e->ex.b);
+	free(e->lo.b);
+	pblocks_free(e->phead);
+	pblocks_free(e->pspare);
 	free(e->sh);
 	free(e);
 }
