@@ -37,10 +37,10 @@ struct session;
 
 struct pnode {
 	struct pnode	*next;
-	struct pnode	**pprev;	/* what points at this node */
 	uint64_t	 h;
 	struct session	*s;
 	uint32_t	 idx;		/* probe index in s->probes */
+	uint32_t	 tx_half;	/* the pending FIFO's: see struct pending */
 };
 
 struct session {
@@ -62,14 +62,14 @@ struct session {
 
 /*
  * The pending probes, oldest first, in blocks: each slot holds a probe's
- * two index nodes, so that a pending probe costs one slot and no
- * allocation of its own, and expiry walks memory in order.  Emptied
- * blocks are kept for reuse.
+ * two index nodes, so that a pending probe costs one slot (64 bytes) and
+ * no allocation of its own, and expiry walks memory in order.  The engine
+ * clock when the probe was sent is kept in the nodes' tx_half fields, the
+ * high half in ex, the low half in lo.  Emptied blocks are kept for reuse.
  */
-#define PEND_BLOCK	1000		/* slots a block (about 88 kB) */
+#define PEND_BLOCK	1024		/* slots a block (64 kB) */
 
 struct pending {
-	int64_t		 tx_ns;		/* engine clock when it was sent */
 	struct pnode	 ex, lo;	/* its nodes in the two indexes */
 };
 
@@ -195,9 +195,6 @@ index_grow(struct index *ix)
 
 			next = p->next;
 			p->next = *head;
-			if (*head != NULL)
-				(*head)->pprev = &p->next;
-			p->pprev = head;
 			*head = p;
 		}
 	}
@@ -207,11 +204,14 @@ index_grow(struct index *ix)
 	return 0;
 }
 
-/* Room for one more node: the index grows past one node a bucket. */
+/*
+ * Room for one more node: the index doubles past 1.5 nodes a bucket (its
+ * buckets are a fair part of a large replay's memory).
+ */
 static int
 index_room(struct index *ix)
 {
-	return ix->count > ix->mask ? index_grow(ix) : 0;
+	return ix->count > ix->mask + ix->mask / 2 ? index_grow(ix) : 0;
 }
 
 /* Link p, a node of a pending slot, into ix (index_room() first). */
@@ -223,19 +223,23 @@ index_add(struct index *ix, struct pnode *p, uint64_t h, struct session *s,
 	p->s = s;
 	p->idx = idx;
 	p->next = ix->b[h & ix->mask];
-	if (p->next != NULL)
-		p->next->pprev = &p->next;
-	p->pprev = &ix->b[h & ix->mask];
 	ix->b[h & ix->mask] = p;
 	ix->count++;
 }
 
+/*
+ * Unlink n, found from its bucket.  Nodes leave in the order they came
+ * (the FIFO's) and come in at the head of their chain, so the nodes before
+ * n are the few younger ones of its bucket.
+ */
 static void
 index_del(struct index *ix, struct pnode *n)
 {
-	*n->pprev = n->next;
-	if (n->next != NULL)
-		n->next->pprev = n->pprev;
+	struct pnode **pp = &ix->b[n->h & ix->mask];
+
+	while (*pp != n)
+		pp = &(*pp)->next;
+	*pp = n->next;
 	ix->count--;
 }
 
@@ -264,7 +268,8 @@ pending_push(struct engine *e, int64_t tx)
 		e->ptail_i = 0;
 	}
 	x = &e->ptail->p[e->ptail_i++];
-	x->tx_ns = tx;
+	x->ex.tx_half = (uint32_t)((uint64_t)tx >> 32);
+	x->lo.tx_half = (uint32_t)tx;
 	e->npending++;
 	return x;
 }
@@ -278,7 +283,8 @@ expire(struct engine *e, int64_t limit, int all)
 
 	while (e->npending > 0) {
 		x = &e->phead->p[e->phead_i];
-		if (!all && x->tx_ns > limit)
+		if (!all && (int64_t)((uint64_t)x->ex.tx_half << 32 |
+		    x->lo.tx_half) > limit)
 			break;
 		index_del(&e->ex, &x->ex);
 		index_del(&e->lo, &x->lo);
@@ -550,8 +556,8 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		return 0;
 	}
 	if (s->n == s->cap) {
-		/* Most traces are short: grow by 16 at first, by half later. */
-		ncap = s->cap < 64 ? s->cap + 16 : s->cap + s->cap / 2;
+		/* Most traces are short: grow by 8 at first, by half later. */
+		ncap = s->cap < 64 ? s->cap + 8 : s->cap + s->cap / 2;
 		if (ncap > e->o.max_probes)
 			ncap = (uint32_t)e->o.max_probes;
 		np = realloc(s->probes, ncap * sizeof(*np));
