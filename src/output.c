@@ -3,8 +3,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "analysis.h"
 #include "diagram.h"
 #include "lh.h"
@@ -69,12 +67,6 @@ rtt_us(const struct probe *p)
 	int64_t d = p->rx_ns - p->tx_ns;
 
 	return d < 0 ? 0 : d / 1000;	/* a capture out of time order: 0 */
-}
-
-static double
-rtt_ms(const struct probe *p)
-{
-	return (double)rtt_us(p) / 1000.0;
 }
 
 /* traceroute's mark for a reply, "" for none. */
@@ -537,125 +529,328 @@ static const struct writer_ops text_ops = {
 
 /* ---- JSON ---- */
 
-#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+/*
+ * A streaming JSON writer: every member and element goes straight into a
+ * line buffer, in the order it is written, compact (no whitespace), with
+ * the bytes jansson's JSON_COMPACT | JSON_REAL_PRECISION(12) dump gave
+ * when the writer built a jansson tree (the goldens hold them).  Each
+ * nesting level remembers whether it has an element already, for the
+ * commas.  A member is a key, then one value:
+ *
+ *	jw_key(j, "replies");  jw_int(j, t->replies);
+ *	jw_kint(j, "replies", t->replies);	(the same, in one call)
+ *
+ * Keys are string literals of plain ASCII and are written as they are.
+ */
+#define JW_DEPTH	32
+
+struct jw {
+	struct lbuf	*lb;
+	unsigned	 depth;		/* 0: outside every value */
+	uint32_t	 more;		/* bit d: level d has an element */
+	int		 keyed;		/* a key waits for its value */
+};
+
+static void
+jw_init(struct jw *j, struct lbuf *lb)
+{
+	j->lb = lb;
+	j->depth = 0;
+	j->more = 0;
+	j->keyed = 0;
+}
+
+/* The comma before every element of a level but its first. */
+static inline void
+jw_sep(struct jw *j)
+{
+	uint32_t bit = (uint32_t)1 << j->depth;
+
+	if (j->more & bit)
+		lb_mem(j->lb, ",", 1);
+	else
+		j->more |= bit;
+}
+
+/* Before a value: the comma, unless it is a member's (after its key). */
+static inline void
+jw_val(struct jw *j)
+{
+	if (j->keyed)
+		j->keyed = 0;
+	else
+		jw_sep(j);
+}
+
+static inline void
+jw_key_(struct jw *j, const char *quoted, size_t n)
+{
+	jw_sep(j);
+	lb_mem(j->lb, quoted, n);
+	j->keyed = 1;
+}
+
+#define jw_key(j, k)	jw_key_((j), "\"" k "\":", sizeof(k) + 2)
+
+static void
+jw_open(struct jw *j, char c)
+{
+	jw_val(j);
+	lb_mem(j->lb, &c, 1);
+	if (j->depth + 1 < JW_DEPTH)	/* deeper levels share the last bit */
+		j->depth++;
+	j->more &= ~((uint32_t)1 << j->depth);
+}
+
+static void
+jw_close(struct jw *j, char c)
+{
+	lb_mem(j->lb, &c, 1);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+#define jw_obj(j)	jw_open((j), '{')
+#define jw_obj_end(j)	jw_close((j), '}')
+#define jw_arr(j)	jw_open((j), '[')
+#define jw_arr_end(j)	jw_close((j), ']')
+
+static void
+jw_null(struct jw *j)
+{
+	jw_val(j);
+	LB_LIT(j->lb, "null");
+}
+
+static void
+jw_bool(struct jw *j, int v)
+{
+	jw_val(j);
+	if (v)
+		LB_LIT(j->lb, "true");
+	else
+		LB_LIT(j->lb, "false");
+}
+
+/* An integer as jansson printed a json_int_t ("%lld"). */
+static void
+jw_int(struct jw *j, int64_t v)
+{
+	jw_val(j);
+	if (v < 0) {
+		LB_LIT(j->lb, "-");
+		lb_u64(j->lb, (uint64_t)0 - (uint64_t)v);
+	} else
+		lb_u64(j->lb, (uint64_t)v);
+}
 
 /*
- * Probe objects are most of a result, and allocating and freeing one per
- * probe cost more than dumping it.  So they are reused: the keys of a
- * probe's object, and their order, depend only on its shape (probe_shape()),
- * and each shape seen keeps one object whose values are set in place
- * (json_probe()) before it is dumped.
+ * A real as jansson printed it: "%.12g", ".0" added when that has neither
+ * a point nor an exponent, the exponent without "+" or leading zeros.
+ * (lasthop never calls setlocale(), so the point is '.'.)
  */
-#define JSON_SHAPES	32	/* shapes kept; a rarer one gets a fresh object */
+static void
+jw_real(struct jw *j, double v)
+{
+	char b[40], *e, *d;
+	int n;
 
-struct json_shape {
-	unsigned	 key;
-	json_t		*o;
-};
+	jw_val(j);
+	n = snprintf(b, sizeof(b), "%.12g", v);
+	if (n < 0 || (size_t)n >= sizeof(b) - 3) {
+		LB_LIT(j->lb, "null");	/* cannot happen for a double */
+		return;
+	}
+	if (strchr(b, '.') == NULL && strchr(b, 'e') == NULL) {
+		memcpy(b + n, ".0", 3);
+		n += 2;
+	}
+	if ((e = strchr(b, 'e')) != NULL) {
+		e++;
+		if (*e == '-')
+			e++;
+		for (d = e; *d == '+' || *d == '0'; d++)
+			;
+		if (*d == '\0')
+			d--;		/* keep one digit of "e+00" */
+		memmove(e, d, strlen(d) + 1);
+		n = (int)strlen(b);
+	}
+	lb_mem(j->lb, b, (size_t)n);
+}
+
+/*
+ * A round-trip time in milliseconds from whole microseconds: the digits
+ * "%.12g" prints for us / 1000.0, written by hand below 10^12 us (where
+ * they are the exact decimal: at most 12 significant digits).
+ */
+static void
+jw_ms(struct jw *j, uint64_t us)
+{
+	unsigned frac = (unsigned)(us % 1000);
+	char *p;
+
+	if (us >= 1000000000000ULL) {
+		jw_real(j, (double)us / 1000.0);
+		return;
+	}
+	jw_val(j);
+	lb_u64(j->lb, us / 1000);
+	p = lb_room(j->lb, 4);
+	p[0] = '.';
+	if (frac == 0) {
+		p[1] = '0';
+		j->lb->n += 2;
+		return;
+	}
+	p[1] = (char)('0' + frac / 100);
+	p[2] = (char)('0' + frac / 10 % 10);
+	p[3] = (char)('0' + frac % 10);
+	j->lb->n += frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
+}
+
+/* Length of the valid UTF-8 sequence (RFC 3629) at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {	/* a NUL ends this too */
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    (n == 3 && c < 0x800) || (n == 4 && c < 0x10000))
+		return 0;
+	return n;
+}
+
+/*
+ * A string: '"', '\\' and control characters escaped as jansson escaped
+ * them, other characters as they are.  A byte that does not begin a valid
+ * UTF-8 sequence (AS names and file names are bytes from anywhere) is
+ * written as '?', where jansson refused the whole result: one byte for
+ * one, so that what the JSON reader takes back fits where it came from.
+ */
+static void
+jw_str(struct jw *j, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str, *run;
+	char esc[6];
+	size_t n;
+
+	jw_val(j);
+	LB_LIT(j->lb, "\"");
+	for (;;) {
+		for (run = s; *s >= 0x20 && *s < 0x80 && *s != '"' &&
+		    *s != '\\'; s++)
+			;
+		if (s > run)
+			lb_mem(j->lb, (const char *)run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		if (*s >= 0x80) {
+			if ((n = utf8_len(s)) == 0) {
+				LB_LIT(j->lb, "?");
+				n = 1;
+			} else
+				lb_mem(j->lb, (const char *)s, n);
+			s += n;
+			continue;
+		}
+		esc[0] = '\\';
+		switch (*s) {
+		case '"':	esc[1] = '"'; n = 2; break;
+		case '\\':	esc[1] = '\\'; n = 2; break;
+		case '\b':	esc[1] = 'b'; n = 2; break;
+		case '\f':	esc[1] = 'f'; n = 2; break;
+		case '\n':	esc[1] = 'n'; n = 2; break;
+		case '\r':	esc[1] = 'r'; n = 2; break;
+		case '\t':	esc[1] = 't'; n = 2; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[*s >> 4];
+			esc[5] = hex[*s & 15];
+			n = 6;
+			break;
+		}
+		lb_mem(j->lb, esc, n);
+		s++;
+	}
+	LB_LIT(j->lb, "\"");
+}
+
+/* A string or null. */
+static void
+jw_str_or_null(struct jw *j, const char *s)
+{
+	if (s != NULL)
+		jw_str(j, s);
+	else
+		jw_null(j);
+}
+
+static void
+jw_ip4(struct jw *j, uint32_t addr)
+{
+	jw_val(j);
+	LB_LIT(j->lb, "\"");
+	lb_ip4(j->lb, addr);
+	LB_LIT(j->lb, "\"");
+}
+
+static void
+jw_time(struct jw *j, int64_t ns)
+{
+	char tb[40];
+
+	jw_str(j, fmt_time(ns, tb, sizeof(tb)));
+}
+
+/* Members: a key and its value in one call. */
+#define jw_kstr(j, k, v)	(jw_key(j, k), jw_str((j), (v)))
+#define jw_kint(j, k, v)	(jw_key(j, k), jw_int((j), (int64_t)(v)))
+#define jw_kbool(j, k, v)	(jw_key(j, k), jw_bool((j), (v)))
+#define jw_knull(j, k)		(jw_key(j, k), jw_null(j))
+#define jw_kip4(j, k, v)	(jw_key(j, k), jw_ip4((j), (v)))
+#define jw_kobj(j, k)		(jw_key(j, k), jw_obj(j))
+#define jw_karr(j, k)		(jw_key(j, k), jw_arr(j))
+
+/* An integer, or null for 0 (an unknown AS number). */
+static void
+jw_int_or_null(struct jw *j, int64_t v)
+{
+	if (v != 0)
+		jw_int(j, v);
+	else
+		jw_null(j);
+}
 
 struct json_priv {
-	json_t			*files;
-	struct json_shape	 shapes[JSON_SHAPES];
-	size_t			 nshapes;
+	FILE	*files;		/* the "files" array's elements, until the end */
+	char	*fbuf;
+	size_t	 flen;
+	unsigned nfiles;
 };
-
-/* json_dumpf() writes token by token; one string per object is far faster. */
-static int
-dump(json_t *o, FILE *fp)
-{
-	char *str = json_dumps(o, JSON_FLAGS);
-	int rc;
-
-	if (str == NULL)
-		return -1;
-	rc = fputs(str, fp) == EOF ? -1 : 0;
-	free(str);
-	return rc;
-}
-
-/* json_dump_callback() into a trace's buffer. */
-static int
-lb_dump(const char *s, size_t n, void *arg)
-{
-	lb_mem(arg, s, n);
-	return 0;
-}
-
-static int
-set_new(json_t *o, const char *k, json_t *v)
-{
-	return v == NULL ? -1 : json_object_set_new(o, k, v);
-}
-
-/*
- * Set key k of o, in place when o (a reused object) has it already, else
- * added at the end.  A reused key always holds a value of the same type.
- */
-static int
-put_int(json_t *o, const char *k, json_int_t v)
-{
-	json_t *x = json_object_get(o, k);
-
-	return x != NULL ? json_integer_set(x, v) : set_new(o, k, json_integer(v));
-}
-
-static int
-put_real(json_t *o, const char *k, double v)
-{
-	json_t *x = json_object_get(o, k);
-
-	return x != NULL ? json_real_set(x, v) : set_new(o, k, json_real(v));
-}
-
-static int
-put_str(json_t *o, const char *k, const char *s)
-{
-	json_t *x = json_object_get(o, k);
-
-	if (x == NULL)
-		return set_new(o, k, json_string(s));
-	if (strcmp(json_string_value(x), s) == 0)
-		return 0;	/* often the same address as the last probe's */
-	return json_string_set(x, s);
-}
-
-/* null, true: the same value in every object of a shape. */
-static int
-put_const(json_t *o, const char *k, json_t *v)
-{
-	return json_object_get(o, k) != NULL ? 0 : json_object_set(o, k, v);
-}
-
-/* Element i of array a, an object, appended (empty) if a is shorter. */
-static json_t *
-array_object(json_t *a, size_t i)
-{
-	json_t *x = json_array_get(a, i);
-
-	if (x == NULL && (x = json_object()) != NULL &&
-	    json_array_append_new(a, x) != 0)
-		x = NULL;	/* the failed append freed it */
-	return x;
-}
-
-/* The array under key k of o, added (empty) if o lacks it. */
-static json_t *
-put_array(json_t *o, const char *k)
-{
-	json_t *x = json_object_get(o, k);
-
-	if (x == NULL && (x = json_array()) != NULL &&
-	    json_object_set_new(o, k, x) != 0)
-		x = NULL;	/* the failed set freed it */
-	return x;
-}
 
 static int
 json_begin(struct writer *w, char *err, size_t errlen)
 {
 	struct json_priv *jp = calloc(1, sizeof(*jp));
 
-	if (jp == NULL || (jp->files = json_array()) == NULL) {
+	if (jp == NULL ||
+	    (jp->files = open_memstream(&jp->fbuf, &jp->flen)) == NULL) {
 		free(jp);
 		return lh_err(err, errlen, "out of memory");
 	}
@@ -665,118 +860,66 @@ json_begin(struct writer *w, char *err, size_t errlen)
 	return 0;
 }
 
-/* Which keys a probe's object has: equal shapes, equal keys in equal order. */
-static unsigned
-probe_shape(const struct probe *p)
+/* One probe: {"addr":..., ..., "dport":N}. */
+static void
+json_probe(struct jw *j, const struct probe *p)
 {
 	char mb[16];
-
-	if (p->rkind == RK_NONE)
-		return 0;
-	return (unsigned)p->rkind |
-	    (unsigned)(*reply_mark(p, mb, sizeof(mb)) != '\0') << 8 |
-	    (unsigned)(p->late != 0) << 9 | (unsigned)(p->nat != 0) << 10 |
-	    (unsigned)(p->dups != 0) << 11 | (unsigned)p->nmpls << 12;
-}
-
-/* Fill o, empty or holding a probe of p's shape, with p. */
-static int
-json_probe_fill(json_t *o, const struct probe *p)
-{
-	json_t *m, *e;
-	char a[LH_IP4_STRLEN], tb[40], mb[16];
 	const char *mark;
 	size_t k;
-	int rc = 0;
 
+	jw_obj(j);
 	if (p->rkind == RK_NONE) {
-		rc |= put_const(o, "addr", json_null());
-		rc |= put_const(o, "rtt_ms", json_null());
+		jw_knull(j, "addr");
+		jw_knull(j, "rtt_ms");
 	} else {
-		rc |= put_str(o, "addr", lh_ip4_str(p->raddr, a, sizeof(a)));
-		rc |= put_real(o, "rtt_ms", rtt_ms(p));
-		rc |= put_str(o, "reply", reply_kind_name(p->rkind));
+		jw_kip4(j, "addr", p->raddr);
+		jw_key(j, "rtt_ms");
+		jw_ms(j, (uint64_t)rtt_us(p));
+		jw_kstr(j, "reply", reply_kind_name(p->rkind));
 		if (p->rkind <= RK_ECHO_REPLY) {	/* ICMP */
-			rc |= put_int(o, "icmp_type", p->rtype);
-			rc |= put_int(o, "icmp_code", p->rcode);
+			jw_kint(j, "icmp_type", p->rtype);
+			jw_kint(j, "icmp_code", p->rcode);
 		}
 		if (p->rkind >= RK_TCP_SYNACK && p->rkind <= RK_TCP_OTHER)
-			rc |= put_int(o, "tcp_flags", p->rtcpflags);
+			jw_kint(j, "tcp_flags", p->rtcpflags);
 		mark = reply_mark(p, mb, sizeof(mb));
 		if (*mark)
-			rc |= put_str(o, "annotation", mark);
-		rc |= put_int(o, "reply_ttl", p->rttl);
+			jw_kstr(j, "annotation", mark);
+		jw_kint(j, "reply_ttl", p->rttl);
 		if (p->rkind < RK_ECHO_REPLY)
-			rc |= put_int(o, "quoted_ttl", p->qttl);
-		rc |= put_int(o, "reply_size", p->rsize);
+			jw_kint(j, "quoted_ttl", p->qttl);
+		jw_kint(j, "reply_size", p->rsize);
 		if (p->nmpls > 0) {
-			m = put_array(o, "mpls");
+			jw_karr(j, "mpls");
 			for (k = 0; k < p->nmpls; k++) {
-				if (m == NULL || (e = array_object(m, k)) == NULL)
-					return -1;
-				rc |= put_int(e, "label", p->mpls[k] >> 12);
-				rc |= put_int(e, "tc", (p->mpls[k] >> 9) & 7);
-				rc |= put_int(e, "s", (p->mpls[k] >> 8) & 1);
-				rc |= put_int(e, "ttl", p->mpls[k] & 0xff);
+				jw_obj(j);
+				jw_kint(j, "label", p->mpls[k] >> 12);
+				jw_kint(j, "tc", (p->mpls[k] >> 9) & 7);
+				jw_kint(j, "s", (p->mpls[k] >> 8) & 1);
+				jw_kint(j, "ttl", p->mpls[k] & 0xff);
+				jw_obj_end(j);
 			}
+			jw_arr_end(j);
 		}
 		if (p->late)
-			rc |= put_const(o, "late", json_true());
+			jw_kbool(j, "late", 1);
 		if (p->nat)
-			rc |= put_const(o, "nat", json_true());
+			jw_kbool(j, "nat", 1);
 		if (p->dups)
-			rc |= put_int(o, "dups", p->dups);
+			jw_kint(j, "dups", p->dups);
 	}
-	rc |= put_str(o, "sent", fmt_time(p->tx_ns, tb, sizeof(tb)));
-	rc |= put_int(o, "ipid", p->ipid);
-	rc |= put_int(o, "size", p->size);
-	rc |= put_int(o, "sport", p->sport);
-	rc |= put_int(o, "dport", p->dport);
-	return rc;
+	jw_key(j, "sent");
+	jw_time(j, p->tx_ns);
+	jw_kint(j, "ipid", p->ipid);
+	jw_kint(j, "size", p->size);
+	jw_kint(j, "sport", p->sport);
+	jw_kint(j, "dport", p->dport);
+	jw_obj_end(j);
 }
 
-/* Dump probe p into lb through the object of its shape. */
-static int
-json_probe(struct json_priv *jp, const struct probe *p, struct lbuf *lb)
-{
-	unsigned key = probe_shape(p);
-	json_t *o = NULL, *fresh = NULL;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < jp->nshapes && o == NULL; i++)
-		if (jp->shapes[i].key == key)
-			o = jp->shapes[i].o;
-	if (o == NULL) {
-		if ((o = json_object()) == NULL)
-			return -1;
-		if (jp->nshapes < JSON_SHAPES) {
-			jp->shapes[jp->nshapes].key = key;
-			jp->shapes[jp->nshapes++].o = o;
-		} else
-			fresh = o;
-	}
-	/*
-	 * A failure leaves a cached object half filled; it is never used
-	 * again, as the writer's error ends the run.
-	 */
-	rc = json_probe_fill(o, p);
-	if (rc == 0)
-		rc = json_dump_callback(o, lb_dump, lb, JSON_FLAGS);
-	json_decref(fresh);
-	return rc;
-}
-
-static json_t *
-json_addr(uint32_t addr)
-{
-	char a[LH_IP4_STRLEN];
-
-	return json_string(lh_ip4_str(addr, a, sizeof(a)));
-}
-
-static json_t *
-json_flags(uint16_t f)
+static void
+json_flags(struct jw *j, uint16_t f)
 {
 	static const struct { uint16_t bit; const char *name; } fl[] = {
 		{ ASMAP_F_NK_INSIDE, "inside-north-korea" },
@@ -788,227 +931,172 @@ json_flags(uint16_t f)
 		{ ASMAP_F_MOAS, "moas" },
 		{ ASMAP_F_ASSET, "as-set" },
 	};
-	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; arr != NULL && i < sizeof(fl) / sizeof(fl[0]); i++)
+	jw_arr(j);
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
 		if (f & fl[i].bit)
-			json_array_append_new(arr, json_string(fl[i].name));
-	return arr;
+			jw_str(j, fl[i].name);
+	jw_arr_end(j);
 }
 
-/* Network annotations, handoff and verdict of one trace. */
-static int
-json_analysis(json_t *o, const struct trace *t)
+/* The members of one network annotation. */
+static void
+json_network(struct jw *j, const struct annot *x)
+{
+	char pfx[24], a[LH_IP4_STRLEN];
+
+	jw_obj(j);
+	jw_kip4(j, "addr", x->addr);
+	if (x->name != NULL)
+		jw_kstr(j, "name", x->name);
+	jw_key(j, "asn");
+	jw_int_or_null(j, x->asn);
+	if (x->hinted)
+		jw_kbool(j, "from_name_hint", 1);
+	jw_kstr(j, "as_name", x->as_name);
+	jw_kstr(j, "org", x->org);
+	jw_kstr(j, "country", x->cc);
+	if (x->len > 0 || x->asn != 0) {
+		snprintf(pfx, sizeof(pfx), "%s/%u",
+		    lh_ip4_str(x->prefix, a, sizeof(a)), x->len);
+		jw_kstr(j, "prefix", pfx);
+	}
+	jw_kstr(j, "role", role_name(x->role));
+	jw_key(j, "flags");
+	json_flags(j, x->flags);
+	if (x->note != NULL)
+		jw_kstr(j, "note", x->note);
+	jw_obj_end(j);
+}
+
+/* Network annotations, handoff and verdict of one trace: its last members. */
+static void
+json_analysis(struct jw *j, const struct trace *t)
 {
 	const struct analysis *an = t->an;
 	const struct verdict *v = &an->v;
 	const struct annot *la;
-	json_t *nets = json_array(), *ups = json_array(), *vo, *ho, *n;
-	char pfx[24], a[LH_IP4_STRLEN];
 	size_t i;
-	int rc = 0;
 
-	if (nets == NULL || ups == NULL) {
-		json_decref(nets);
-		json_decref(ups);
-		return -1;
-	}
-	for (i = 0; i < an->nannots; i++) {
-		const struct annot *x = &an->annots[i];
-
-		n = json_object();
-		if (n == NULL) {
-			rc = -1;
-			break;
-		}
-		rc |= set_new(n, "addr", json_addr(x->addr));
-		if (x->name != NULL)
-			rc |= set_new(n, "name", json_string(x->name));
-		rc |= set_new(n, "asn", x->asn ? json_integer(x->asn) : json_null());
-		if (x->hinted)
-			rc |= set_new(n, "from_name_hint", json_true());
-		rc |= set_new(n, "as_name", json_string(x->as_name));
-		rc |= set_new(n, "org", json_string(x->org));
-		rc |= set_new(n, "country", json_string(x->cc));
-		if (x->len > 0 || x->asn != 0) {
-			snprintf(pfx, sizeof(pfx), "%s/%u",
-			    lh_ip4_str(x->prefix, a, sizeof(a)), x->len);
-			rc |= set_new(n, "prefix", json_string(pfx));
-		}
-		rc |= set_new(n, "role", json_string(role_name(x->role)));
-		rc |= set_new(n, "flags", json_flags(x->flags));
-		if (x->note != NULL)
-			rc |= set_new(n, "note", json_string(x->note));
-		rc |= json_array_append_new(nets, n);
-	}
-	rc |= set_new(o, "networks", nets);
-	rc |= set_new(o, "target_asn",
-	    an->target_asn ? json_integer(an->target_asn) : json_null());
+	jw_karr(j, "networks");
+	for (i = 0; i < an->nannots; i++)
+		json_network(j, &an->annots[i]);
+	jw_arr_end(j);
+	jw_key(j, "target_asn");
+	jw_int_or_null(j, an->target_asn);
+	jw_karr(j, "upstream_asns");
 	for (i = 0; i < an->nupstreams; i++)
-		rc |= json_array_append_new(ups, json_integer(an->upstreams[i]));
-	rc |= set_new(o, "upstream_asns", ups);
-	rc |= set_new(o, "upstream_source", an->upstream_source ?
-	    json_string(an->upstream_source) : json_null());
+		jw_int(j, an->upstreams[i]);
+	jw_arr_end(j);
+	jw_key(j, "upstream_source");
+	jw_str_or_null(j, an->upstream_source);
 	if (an->has_handoff) {
-		ho = json_object();
-		if (ho == NULL)
-			return -1;
+		jw_kobj(j, "handoff");
 		if (an->ho_up_ttl) {
-			rc |= set_new(ho, "upstream_ttl", json_integer(an->ho_up_ttl));
-			rc |= set_new(ho, "upstream_addr", json_addr(an->ho_up_addr));
+			jw_kint(j, "upstream_ttl", an->ho_up_ttl);
+			jw_kip4(j, "upstream_addr", an->ho_up_addr);
 		}
-		rc |= set_new(ho, "target_ttl", json_integer(an->ho_in_ttl));
-		rc |= set_new(ho, "target_addr", json_addr(an->ho_in_addr));
-		rc |= set_new(ho, "rule", json_string(an->ho_rule));
-		rc |= set_new(ho, "detail", json_string(an->ho_detail));
-		rc |= set_new(o, "handoff", ho);
+		jw_kint(j, "target_ttl", an->ho_in_ttl);
+		jw_kip4(j, "target_addr", an->ho_in_addr);
+		jw_key(j, "rule");
+		jw_str_or_null(j, an->ho_rule);
+		jw_kstr(j, "detail", an->ho_detail);
+		jw_obj_end(j);
 	} else
-		rc |= set_new(o, "handoff", json_null());
+		jw_knull(j, "handoff");
 
-	vo = json_object();
-	if (vo == NULL)
-		return -1;
-	rc |= set_new(vo, "outcome", json_string(outcome_name(v->outcome)));
-	rc |= set_new(vo, "where", where_name(v->where) ?
-	    json_string(where_name(v->where)) : json_null());
+	jw_kobj(j, "verdict");
+	jw_kstr(j, "outcome", outcome_name(v->outcome));
+	jw_key(j, "where");
+	jw_str_or_null(j, where_name(v->where));
 	if (v->cand[0] != WH_NONE) {
-		json_t *c = json_array();
-
-		if (c != NULL) {
-			json_array_append_new(c, json_string(where_name(v->cand[0])));
-			json_array_append_new(c, json_string(where_name(v->cand[1])));
-		}
-		rc |= set_new(vo, "candidates", c);
+		jw_karr(j, "candidates");
+		jw_str_or_null(j, where_name(v->cand[0]));
+		jw_str_or_null(j, where_name(v->cand[1]));
+		jw_arr_end(j);
 	}
 	if (v->has_last) {
-		json_t *lh = json_object();
-
 		la = analysis_annot(an, v->last_addr);
-		if (lh == NULL)
-			return -1;
-		rc |= set_new(lh, "ttl", json_integer(v->last_ttl));
-		rc |= set_new(lh, "addr", json_addr(v->last_addr));
-		rc |= set_new(lh, "asn", la && la->asn ? json_integer(la->asn) :
-		    json_null());
-		rc |= set_new(lh, "org", json_string(la ? la->org : ""));
-		rc |= set_new(vo, "last_hop", lh);
+		jw_kobj(j, "last_hop");
+		jw_kint(j, "ttl", v->last_ttl);
+		jw_kip4(j, "addr", v->last_addr);
+		jw_key(j, "asn");
+		jw_int_or_null(j, la ? la->asn : 0);
+		jw_kstr(j, "org", la ? la->org : "");
+		jw_obj_end(j);
 	} else
-		rc |= set_new(vo, "last_hop", json_null());
-	rc |= set_new(vo, "reason", json_string(v->reason));
+		jw_knull(j, "last_hop");
+	jw_kstr(j, "reason", v->reason);
 	if (strcmp(v->reason, "unreachable") == 0)
-		rc |= set_new(vo, "icmp_code", json_integer(v->unreach_code));
-	rc |= set_new(vo, "rate_limited", json_boolean(v->rate_limited));
-	if (v->used_baseline)
-		rc |= set_new(vo, "baseline_departs_at", v->depart_ttl ?
-		    json_integer(v->depart_ttl) : json_null());
-	rc |= set_new(vo, "detail", json_string(v->detail));
-	rc |= set_new(o, "verdict", vo);
-	return rc;
-}
-
-/* A trace's keys before its hops. */
-static json_t *
-json_trace_head(const struct trace *t)
-{
-	json_t *o = json_object();
-	char a[LH_IP4_STRLEN], tb[40];
-	int rc = 0;
-
-	if (o == NULL)
-		return NULL;
-	rc |= set_new(o, "src", json_string(lh_ip4_str(t->src, a, sizeof(a))));
-	rc |= set_new(o, "dst", json_string(lh_ip4_str(t->dst, a, sizeof(a))));
-	rc |= set_new(o, "method", json_string(method_name(t->method)));
-	if (t->own)
-		rc |= set_new(o, "tool", json_string("lasthop"));
-	rc |= set_new(o, "stop_reason", json_string(stop_name(t->stop)));
-	rc |= set_new(o, "file", json_string(t->file ? t->file : "-"));
-	rc |= set_new(o, "start", json_string(fmt_time(t->first_ns, tb,
-	    sizeof(tb))));
-	if (t->proto == 1)
-		rc |= set_new(o, "icmp_id", json_integer(t->echo_id));
-	else if (t->has_flow) {
-		rc |= set_new(o, "sport", json_integer(t->flow_sport));
-		rc |= set_new(o, "dport", json_integer(t->flow_dport));
+		jw_kint(j, "icmp_code", v->unreach_code);
+	jw_kbool(j, "rate_limited", v->rate_limited);
+	if (v->used_baseline) {
+		jw_key(j, "baseline_departs_at");
+		jw_int_or_null(j, v->depart_ttl);
 	}
-	rc |= set_new(o, "probes_sent", json_integer((json_int_t)t->nprobes));
-	rc |= set_new(o, "replies", json_integer((json_int_t)t->replies));
-	rc |= set_new(o, "duplicates", json_integer((json_int_t)t->dups));
-	rc |= set_new(o, "late", json_integer((json_int_t)t->late));
-	rc |= set_new(o, "nat_matched", json_integer((json_int_t)t->nat_matched));
-	rc |= set_new(o, "unmatched_replies", json_integer((json_int_t)t->orphans));
-	rc |= set_new(o, "ambiguous_replies", json_integer((json_int_t)t->ambiguous));
-	rc |= set_new(o, "probes_over_limit", json_integer((json_int_t)t->dropped));
-	rc |= set_new(o, "probes_past_end",
-	    json_integer((json_int_t)t->past_dst));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	jw_kstr(j, "detail", v->detail);
+	jw_obj_end(j);
 }
 
 /*
- * One trace object: {head, "hops": [{"ttl": N, "probes": [...]}, ...],
- * analysis}.  jansson dumps the head, each probe and the analysis (the two
- * objects without their braces, JSON_EMBED); the hops' few punctuation
- * bytes are written here.  The same bytes as dumping one object holding
- * all of it.
+ * One trace object: its summary members, "hops": [{"ttl": N, "probes":
+ * [...]}, ...], then the analysis members when there is an analysis.
  */
 static int
 json_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
-	struct json_priv *jp = w->priv;
-	json_t *head, *tail = NULL;
 	struct lbuf lb;
+	struct jw j;
 	size_t h, i;
-	int rc;
 
-	head = json_trace_head(t);
-	if (head != NULL && t->an != NULL &&
-	    ((tail = json_object()) == NULL || json_analysis(tail, t) != 0)) {
-		json_decref(head);
-		head = NULL;
-	}
-	if (head == NULL) {
-		json_decref(tail);
-		return lh_err(err, errlen, "out of memory");
-	}
 	lb.fp = w->fp;
 	lb.n = 0;
 	if (w->ntraces++)
-		LB_LIT(&lb, ",\n  {");
+		LB_LIT(&lb, ",\n  ");
 	else
-		LB_LIT(&lb, "\n  {");
-	rc = json_dump_callback(head, lb_dump, &lb, JSON_FLAGS | JSON_EMBED);
-	LB_LIT(&lb, ",\"hops\":[");
-	for (h = 0; rc == 0 && h < t->nhops; h++) {
-		if (h > 0)
-			LB_LIT(&lb, ",");
-		LB_LIT(&lb, "{\"ttl\":");
-		lb_u64(&lb, t->hops[h].ttl);
-		LB_LIT(&lb, ",\"probes\":[");
-		for (i = 0; rc == 0 && i < t->hops[h].n; i++) {
-			if (i > 0)
-				LB_LIT(&lb, ",");
-			rc = json_probe(jp, &t->probes[t->hops[h].first + i],
-			    &lb);
-		}
-		LB_LIT(&lb, "]}");
+		LB_LIT(&lb, "\n  ");
+	jw_init(&j, &lb);
+	jw_obj(&j);
+	jw_kip4(&j, "src", t->src);
+	jw_kip4(&j, "dst", t->dst);
+	jw_kstr(&j, "method", method_name(t->method));
+	if (t->own)
+		jw_kstr(&j, "tool", "lasthop");
+	jw_kstr(&j, "stop_reason", stop_name(t->stop));
+	jw_kstr(&j, "file", t->file ? t->file : "-");
+	jw_key(&j, "start");
+	jw_time(&j, t->first_ns);
+	if (t->proto == 1)
+		jw_kint(&j, "icmp_id", t->echo_id);
+	else if (t->has_flow) {
+		jw_kint(&j, "sport", t->flow_sport);
+		jw_kint(&j, "dport", t->flow_dport);
 	}
-	LB_LIT(&lb, "]");
-	if (rc == 0 && tail != NULL) {
-		LB_LIT(&lb, ",");
-		rc = json_dump_callback(tail, lb_dump, &lb,
-		    JSON_FLAGS | JSON_EMBED);
+	jw_kint(&j, "probes_sent", t->nprobes);
+	jw_kint(&j, "replies", t->replies);
+	jw_kint(&j, "duplicates", t->dups);
+	jw_kint(&j, "late", t->late);
+	jw_kint(&j, "nat_matched", t->nat_matched);
+	jw_kint(&j, "unmatched_replies", t->orphans);
+	jw_kint(&j, "ambiguous_replies", t->ambiguous);
+	jw_kint(&j, "probes_over_limit", t->dropped);
+	jw_kint(&j, "probes_past_end", t->past_dst);
+	jw_karr(&j, "hops");
+	for (h = 0; h < t->nhops; h++) {
+		jw_obj(&j);
+		jw_kint(&j, "ttl", t->hops[h].ttl);
+		jw_karr(&j, "probes");
+		for (i = 0; i < t->hops[h].n; i++)
+			json_probe(&j, &t->probes[t->hops[h].first + i]);
+		jw_arr_end(&j);
+		jw_obj_end(&j);
 	}
-	LB_LIT(&lb, "}");
+	jw_arr_end(&j);
+	if (t->an != NULL)
+		json_analysis(&j, t);
+	jw_obj_end(&j);
 	lb_flush(&lb);
-	json_decref(head);
-	json_decref(tail);
-	if (rc != 0)
-		return lh_err(err, errlen, "out of memory");
 	if (ferror(w->fp))
 		return lh_err(err, errlen, "write error");
 	return 0;
@@ -1020,34 +1108,38 @@ json_file_done(struct writer *w, const struct file_summary *fs, char *err,
 {
 	struct json_priv *jp = w->priv;
 	const struct engine_stats *st = fs->st;
-	json_t *o;
+	struct lbuf lb;
+	struct jw j;
 
-	o = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,"
-	    "s:I,s:I,s:I,s:b}",
-	    "path", fs->path, "reader", fs->reader,
-	    "frames", (json_int_t)st->frames,
-	    "ignored",
-	    "not_ipv4", (json_int_t)st->not_ip,
-	    "truncated", (json_int_t)st->truncated,
-	    "malformed", (json_int_t)st->malformed,
-	    "fragments", (json_int_t)st->fragments,
-	    "link_type", (json_int_t)st->bad_linktype,
-	    "probes", (json_int_t)st->probes,
-	    "replies_matched", (json_int_t)st->matched,
-	    "duplicates", (json_int_t)st->dups,
-	    "unmatched_replies", (json_int_t)st->orphans,
-	    "ambiguous_replies", (json_int_t)st->ambiguous,
-	    "rejected_replies", (json_int_t)st->rejected,
-	    "traces", (json_int_t)st->traces,
-	    "complete", fs->warning == NULL);
-	if (o == NULL)
-		return lh_err(err, errlen, "out of memory");
-	if (fs->warning != NULL &&
-	    json_object_set_new(o, "warning", json_string(fs->warning)) != 0) {
-		json_decref(o);
-		return lh_err(err, errlen, "out of memory");
-	}
-	if (json_array_append_new(jp->files, o) != 0)
+	lb.fp = jp->files;
+	lb.n = 0;
+	if (jp->nfiles++)
+		LB_LIT(&lb, ",");
+	jw_init(&j, &lb);
+	jw_obj(&j);
+	jw_kstr(&j, "path", fs->path);
+	jw_kstr(&j, "reader", fs->reader);
+	jw_kint(&j, "frames", st->frames);
+	jw_kobj(&j, "ignored");
+	jw_kint(&j, "not_ipv4", st->not_ip);
+	jw_kint(&j, "truncated", st->truncated);
+	jw_kint(&j, "malformed", st->malformed);
+	jw_kint(&j, "fragments", st->fragments);
+	jw_kint(&j, "link_type", st->bad_linktype);
+	jw_obj_end(&j);
+	jw_kint(&j, "probes", st->probes);
+	jw_kint(&j, "replies_matched", st->matched);
+	jw_kint(&j, "duplicates", st->dups);
+	jw_kint(&j, "unmatched_replies", st->orphans);
+	jw_kint(&j, "ambiguous_replies", st->ambiguous);
+	jw_kint(&j, "rejected_replies", st->rejected);
+	jw_kint(&j, "traces", st->traces);
+	jw_kbool(&j, "complete", fs->warning == NULL);
+	if (fs->warning != NULL)
+		jw_kstr(&j, "warning", fs->warning);
+	jw_obj_end(&j);
+	lb_flush(&lb);
+	if (ferror(jp->files))
 		return lh_err(err, errlen, "out of memory");
 	return 0;
 }
@@ -1057,10 +1149,11 @@ json_end(struct writer *w, char *err, size_t errlen)
 {
 	struct json_priv *jp = w->priv;
 
-	fputs(w->ntraces ? "\n], \"files\": " : "], \"files\": ", w->fp);
-	if (dump(jp->files, w->fp) != 0)
-		return lh_err(err, errlen, "write error");
-	fputs("}\n", w->fp);
+	if (fflush(jp->files) != 0 || ferror(jp->files))
+		return lh_err(err, errlen, "out of memory");
+	fputs(w->ntraces ? "\n], \"files\": [" : "], \"files\": [", w->fp);
+	fwrite(jp->fbuf, 1, jp->flen, w->fp);
+	fputs("]}\n", w->fp);
 	if (fflush(w->fp) != 0 || ferror(w->fp))
 		return lh_err(err, errlen, "write error");
 	return 0;
@@ -1072,9 +1165,8 @@ json_free_(struct writer *w)
 	struct json_priv *jp = w->priv;
 
 	if (jp != NULL) {
-		json_decref(jp->files);
-		while (jp->nshapes > 0)
-			json_decref(jp->shapes[--jp->nshapes].o);
+		fclose(jp->files);
+		free(jp->fbuf);
 		free(jp);
 	}
 	w->priv = NULL;
