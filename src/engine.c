@@ -40,7 +40,7 @@ struct pnode {
 	uint64_t	 h;
 	struct session	*s;
 	uint32_t	 idx;		/* probe index in s->probes */
-	uint32_t	 tx_half;	/* the pending FIFO's: see struct pending */
+	int32_t		 prev;		/* the index's own: see index_add() */
 };
 
 struct session {
@@ -62,12 +62,13 @@ struct session {
 
 /*
  * The pending probes, oldest first, in blocks: each slot holds a probe's
- * two index nodes, so that a pending probe costs one slot (64 bytes) and
- * no allocation of its own, and expiry walks memory in order.  The engine
- * clock when the probe was sent is kept in the nodes' tx_half fields, the
- * high half in ex, the low half in lo.  Emptied blocks are kept for reuse.
+ * two index nodes, so that a pending probe costs one slot (64 bytes, and
+ * 4 for its send time) and no allocation of its own, and expiry walks
+ * memory in order.  A block's send times are offsets from its first one:
+ * a block ends early when one does not fit.  Emptied blocks are kept for
+ * reuse.
  */
-#define PEND_BLOCK	1024		/* slots a block (64 kB) */
+#define PEND_BLOCK	1024		/* slots a block (68 kB) */
 
 struct pending {
 	struct pnode	 ex, lo;	/* its nodes in the two indexes */
@@ -75,6 +76,9 @@ struct pending {
 
 struct pblock {
 	struct pblock	*next;
+	int64_t		 t0;		/* engine clock at its first slot */
+	size_t		 used;		/* slots filled */
+	uint32_t	 dt[PEND_BLOCK];	/* send time - t0, ns */
 	struct pending	 p[PEND_BLOCK];
 };
 
@@ -112,7 +116,7 @@ struct engine {
 
 	struct pblock		 *phead, *ptail;	/* pending probes */
 	struct pblock		 *pspare;		/* emptied blocks */
-	size_t			  phead_i, ptail_i, npending;
+	size_t			  phead_i, npending;	/* oldest: phead->p[phead_i] */
 };
 
 /* ---- hashing ---- */
@@ -180,6 +184,39 @@ index_init(struct index *ix, size_t n)
 	return ix->b == NULL ? -1 : 0;
 }
 
+/*
+ * Chains are singly linked through next (the matchers walk them); each
+ * node also knows its predecessor, so that unlinking one costs the same
+ * however long its chain (a Paris trace's probes share one loose key, and
+ * a hostile capture can give thousands of probes one key): prev is the
+ * offset in bytes from the node to the node before it, or 0 when the
+ * bucket points at it, or when the offset does not fit (then the
+ * predecessor is found from the bucket).
+ */
+static void
+set_prev(struct pnode *n, const struct pnode *before)
+{
+	ptrdiff_t d;
+
+	if (before == NULL) {
+		n->prev = 0;
+		return;
+	}
+	d = (const char *)before - (const char *)n;
+	n->prev = d >= INT32_MIN && d <= INT32_MAX ? (int32_t)d : 0;
+}
+
+/* Put p at the head of chain *head. */
+static void
+chain_push(struct pnode **head, struct pnode *p)
+{
+	p->next = *head;
+	p->prev = 0;
+	if (p->next != NULL)
+		set_prev(p->next, p);
+	*head = p;
+}
+
 static int
 index_grow(struct index *ix)
 {
@@ -191,11 +228,8 @@ index_grow(struct index *ix)
 		return -1;
 	for (i = 0; i <= ix->mask; i++) {
 		for (p = ix->b[i]; p != NULL; p = next) {
-			struct pnode **head = &nb[p->h & (n - 1)];
-
 			next = p->next;
-			p->next = *head;
-			*head = p;
+			chain_push(&nb[p->h & (n - 1)], p);
 		}
 	}
 	free(ix->b);
@@ -222,24 +256,31 @@ index_add(struct index *ix, struct pnode *p, uint64_t h, struct session *s,
 	p->h = h;
 	p->s = s;
 	p->idx = idx;
-	p->next = ix->b[h & ix->mask];
-	ix->b[h & ix->mask] = p;
+	chain_push(&ix->b[h & ix->mask], p);
 	ix->count++;
 }
 
-/*
- * Unlink n, found from its bucket.  Nodes leave in the order they came
- * (the FIFO's) and come in at the head of their chain, so the nodes before
- * n are the few younger ones of its bucket.
- */
 static void
 index_del(struct index *ix, struct pnode *n)
 {
-	struct pnode **pp = &ix->b[n->h & ix->mask];
+	struct pnode **pp = NULL, *before = NULL;
 
-	while (*pp != n)
-		pp = &(*pp)->next;
+	if (n->prev != 0) {
+		before = (struct pnode *)(void *)((char *)n + n->prev);
+		if (before->next == n)
+			pp = &before->next;
+	}
+	if (pp == NULL) {		/* first in its chain, or not known */
+		before = NULL;
+		pp = &ix->b[n->h & ix->mask];
+		while (*pp != n) {
+			before = *pp;
+			pp = &(*pp)->next;
+		}
+	}
 	*pp = n->next;
+	if (n->next != NULL)
+		set_prev(n->next, before);
 	ix->count--;
 }
 
@@ -249,15 +290,16 @@ index_del(struct index *ix, struct pnode *n)
 static struct pending *
 pending_push(struct engine *e, int64_t tx)
 {
-	struct pblock *b;
-	struct pending *x;
+	struct pblock *b = e->ptail;
 
-	if (e->ptail == NULL || e->ptail_i == PEND_BLOCK) {
+	if (b == NULL || b->used == PEND_BLOCK || (b->used > 0 &&
+	    (tx < b->t0 || (uint64_t)tx - (uint64_t)b->t0 > UINT32_MAX))) {
 		if ((b = e->pspare) != NULL)
 			e->pspare = b->next;
 		else if ((b = malloc(sizeof(*b))) == NULL)
 			return NULL;
 		b->next = NULL;
+		b->used = 0;
 		if (e->ptail != NULL)
 			e->ptail->next = b;
 		else {
@@ -265,40 +307,76 @@ pending_push(struct engine *e, int64_t tx)
 			e->phead_i = 0;
 		}
 		e->ptail = b;
-		e->ptail_i = 0;
 	}
-	x = &e->ptail->p[e->ptail_i++];
-	x->ex.tx_half = (uint32_t)((uint64_t)tx >> 32);
-	x->lo.tx_half = (uint32_t)tx;
+	if (b->used == 0)
+		b->t0 = tx;
+	b->dt[b->used] = (uint32_t)((uint64_t)tx - (uint64_t)b->t0);
 	e->npending++;
-	return x;
+	return &b->p[b->used++];
+}
+
+/* The pending slot k places after the oldest, or NULL. */
+static const struct pending *
+pending_ahead(const struct engine *e, size_t k)
+{
+	const struct pblock *b = e->phead;
+	size_t i = e->phead_i + k;
+
+	if (k >= e->npending)
+		return NULL;
+	while (i >= b->used) {
+		i -= b->used;
+		b = b->next;
+	}
+	return &b->p[i];
+}
+
+/*
+ * Unlinking a node writes its predecessor, 30 s of capture after it was
+ * last touched: out of every cache on a large replay.  The FIFO says which
+ * nodes go next, so their predecessors are fetched some slots ahead, and
+ * the memory latencies overlap instead of adding up.
+ */
+#define EXPIRE_AHEAD	8
+
+static void
+prefetch_prev(const struct index *ix, const struct pnode *n)
+{
+	if (n->prev != 0)
+		__builtin_prefetch((const char *)n + n->prev, 1);
+	else
+		__builtin_prefetch(&ix->b[n->h & ix->mask], 1);
 }
 
 /* Drop pending probes sent before limit (all of them if all is set). */
 static void
 expire(struct engine *e, int64_t limit, int all)
 {
+	const struct pending *ahead;
 	struct pending *x;
 	struct pblock *b;
 
 	while (e->npending > 0) {
-		x = &e->phead->p[e->phead_i];
-		if (!all && (int64_t)((uint64_t)x->ex.tx_half << 32 |
-		    x->lo.tx_half) > limit)
+		b = e->phead;
+		if (!all && b->t0 + (int64_t)b->dt[e->phead_i] > limit)
 			break;
+		if ((ahead = pending_ahead(e, EXPIRE_AHEAD)) != NULL) {
+			prefetch_prev(&e->ex, &ahead->ex);
+			prefetch_prev(&e->lo, &ahead->lo);
+		}
+		x = &b->p[e->phead_i];
 		index_del(&e->ex, &x->ex);
 		index_del(&e->lo, &x->lo);
 		e->npending--;
-		if (++e->phead_i == PEND_BLOCK) {	/* to the spares */
-			b = e->phead;
+		if (++e->phead_i < b->used)
+			continue;
+		e->phead_i = 0;
+		if (b->next != NULL) {		/* to the spares */
 			e->phead = b->next;
-			e->phead_i = 0;
 			b->next = e->pspare;
 			e->pspare = b;
-			if (e->phead == NULL)
-				e->ptail = NULL;
-		} else if (e->npending == 0)		/* empty: start over */
-			e->phead_i = e->ptail_i = 0;
+		} else				/* empty: start over */
+			b->used = 0;
 	}
 }
 
@@ -326,6 +404,7 @@ lru_unlink(struct engine *e, struct session *s)
 {
 	if (!s->in_lru)
 		return;
+
 	if (s->lru_prev)
 		s->lru_prev->lru_next = s->lru_next;
 	else
@@ -556,8 +635,8 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		return 0;
 	}
 	if (s->n == s->cap) {
-		/* Most traces are short: grow by 8 at first, by half later. */
-		ncap = s->cap < 64 ? s->cap + 8 : s->cap + s->cap / 2;
+		/* Most traces are short: grow by 4 at first, by half later. */
+		ncap = s->cap < 64 ? s->cap + 4 : s->cap + s->cap / 2;
 		if (ncap > e->o.max_probes)
 			ncap = (uint32_t)e->o.max_probes;
 		np = realloc(s->probes, ncap * sizeof(*np));

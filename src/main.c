@@ -600,7 +600,7 @@ struct common_opts {
 };
 
 /* Traces that may wait for the replay worker (a few KiB each). */
-#define REPLAY_QUEUE	256
+#define REPLAY_QUEUE	128
 
 #define COMMON_LONGOPTS \
 	{ "format",	required_argument, NULL, 'F' }, \
