@@ -1191,6 +1191,45 @@ test_no_restart(void **state)
 	assert_int_equal(t->replies, 6);
 }
 
+/*
+ * One Paris flow (constant ports, identity in the IP ID and the UDP
+ * checksum, as scamper sends them) sending 3000
+ * probes, a millisecond apart, with a 2 s window: every probe shares one
+ * loose key, so one chain of the loose index holds up to 2000 of them
+ * while the oldest expire one by one and the index doubles twice (which
+ * reverses its chains).  Every reply still finds its probe, and one that
+ * comes after its probe's window finds none.
+ */
+static void
+test_long_chain_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct pb pr, first;
+	int64_t ts = T0;
+	int i;
+
+	f->o.window_ns = 2000 * MS;
+	start(f);
+	for (i = 0; i < 3000; i++) {
+		pb_udp_ck(&pr, ipf(ME, DST, (uint8_t)(i % 30 + 1),
+		    (uint16_t)(0x1000 + i)), 40000, 33435, 12,
+		    (uint16_t)(0x2000 + i));
+		if (i == 0)
+			first = pr;
+		feed(f, ts, &pr);
+		time_exceeded(f, ts + MS / 2, R1, &pr);
+		ts += MS;
+	}
+	time_exceeded(f, ts, R2, &first);	/* 3 s late: expired */
+	finish(f);
+	assert_int_equal(engine_stats(f->e)->matched, 3000);
+	assert_int_equal(engine_stats(f->e)->orphans, 1);
+	assert_int_equal(engine_stats(f->e)->ambiguous, 0);
+	assert_int_equal(f->s.n, 1);
+	assert_int_equal(f->s.t[0]->nprobes, 3000);
+	assert_int_equal(f->s.t[0]->replies, 3000);
+}
+
 /* ---- the builders themselves ---- */
 
 static void
@@ -1392,6 +1431,7 @@ main(void)
 		T(test_emit_order_completion),
 		T(test_restart_same_destination),
 		T(test_no_restart),
+		T(test_long_chain_expiry),
 		T(test_pktbuild_checksums),
 		T(test_empty),
 		T(test_extreme_timestamps),
