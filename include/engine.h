@@ -80,6 +80,21 @@ struct engine *engine_new(const struct engine_opts *o, engine_emit_fn emit,
 int engine_frame(struct engine *e, int linktype, int64_t ts_ns,
     const uint8_t *data, size_t caplen, char *err, size_t errlen);
 
+/*
+ * engine_frame() in two steps, for a caller that decodes ahead: decode
+ * one frame into p (counting it, and why it is set aside); 1 when p is a
+ * packet to feed to engine_pkt(), in frame order, 0 when not.
+ */
+int engine_decode(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, struct pkt *p);
+
+/*
+ * A hint for a packet decoded ahead, to be fed later: stage 0 two packets
+ * before it is fed, stage 1 one packet before.  It fetches into the caches
+ * what the matcher will read for it, and changes nothing.
+ */
+void engine_prefetch(const struct engine *e, const struct pkt *p, int stage);
+
 /* Feed an already decoded packet. */
 int engine_pkt(struct engine *e, const struct pkt *p, char *err,
     size_t errlen);

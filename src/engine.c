@@ -1307,16 +1307,14 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 }
 
 int
-engine_frame(struct engine *e, int linktype, int64_t ts_ns,
-    const uint8_t *data, size_t caplen, char *err, size_t errlen)
+engine_decode(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, struct pkt *p)
 {
-	struct pkt p;
-
 	e->st.frames++;
-	switch (decode_frame(linktype, data, caplen, &p)) {
+	switch (decode_frame(linktype, data, caplen, p)) {
 	case DEC_OK:
-		p.ts_ns = ts_ns;
-		return engine_pkt(e, &p, err, errlen);
+		p->ts_ns = ts_ns;
+		return 1;
 	case DEC_NOT_IP:
 		e->st.not_ip++;
 		break;
@@ -1334,6 +1332,87 @@ engine_frame(struct engine *e, int linktype, int64_t ts_ns,
 		break;
 	}
 	return 0;
+}
+
+int
+engine_frame(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, char *err, size_t errlen)
+{
+	struct pkt p;
+
+	if (engine_decode(e, linktype, ts_ns, data, caplen, &p) != 1)
+		return 0;
+	return engine_pkt(e, &p, err, errlen);
+}
+
+/*
+ * On a large replay, the buckets and chains the matcher reads for a packet
+ * were last touched seconds of capture earlier and are out of the caches:
+ * each read waits for memory.  A caller that decodes packets ahead of
+ * feeding them (replay_capfile()) hands each one here twice: stage 0 asks
+ * for the buckets the packet's keys fall in (the session hash's, the
+ * exact and loose indexes'), stage 1, a packet later, for the first node
+ * of each of those chains.  Nothing is written and no node is read; the
+ * keys are those engine_pkt() and add_probe() compute.
+ */
+static void
+prefetch_bucket(const struct index *ix, uint64_t h, int stage)
+{
+	struct pnode *const *b = &ix->b[h & ix->mask];
+
+	if (stage == 0)
+		__builtin_prefetch(b);
+	else if (*b != NULL)
+		__builtin_prefetch(*b);
+}
+
+void
+engine_prefetch(const struct engine *e, const struct pkt *p, int stage)
+{
+	uint8_t sb[4], sw[8];
+	uint16_t id = 0;
+
+	switch (p->kind) {
+	case PKT_ICMP_ERROR:
+		if (p->ql4.t8len == 8)
+			prefetch_bucket(&e->ex, exact_hash(p->qip.src,
+			    p->qip.dst, p->qip.proto, p->qip.id, p->ql4.t8),
+			    stage);
+		return;
+	case PKT_ICMP_ECHOREPLY:
+		if (stable_bytes(p->ip.proto, p->l4.t8, p->l4.t8len, sb) == 0)
+			prefetch_bucket(&e->lo, loose_hash(p->ip.dst,
+			    p->ip.src, p->ip.proto, sb), stage);
+		return;
+	case PKT_TCP:
+	case PKT_UDP:
+		/* an answer to a probe: the ports the other way round */
+		memcpy(sw, p->l4.t8, sizeof(sw));
+		sw[0] = p->l4.t8[2];
+		sw[1] = p->l4.t8[3];
+		sw[2] = p->l4.t8[0];
+		sw[3] = p->l4.t8[1];
+		if (stable_bytes(p->ip.proto, sw, p->l4.t8len, sb) == 0)
+			prefetch_bucket(&e->lo, loose_hash(p->ip.dst,
+			    p->ip.src, p->ip.proto, sb), stage);
+		if (!is_probe(p))
+			return;
+		break;
+	case PKT_ICMP_ECHO:
+		id = p->l4.echo_id;
+		break;
+	default:
+		return;
+	}
+	/* a probe: its session, then its place in both indexes */
+	if (stage == 0)
+		__builtin_prefetch(&e->sh[session_hash(p->ip.src, p->ip.dst,
+		    p->ip.proto, id) & e->shmask]);
+	prefetch_bucket(&e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    p->ip.id, p->l4.t8), stage);
+	if (stable_bytes(p->ip.proto, p->l4.t8, p->l4.t8len, sb) == 0)
+		prefetch_bucket(&e->lo, loose_hash(p->ip.src, p->ip.dst,
+		    p->ip.proto, sb), stage);
 }
 
 int
