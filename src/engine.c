@@ -1353,7 +1353,8 @@ engine_frame(struct engine *e, int linktype, int64_t ts_ns,
  * for the buckets the packet's keys fall in (the session hash's, the
  * exact and loose indexes'), stage 1, a packet later, for the first node
  * of each of those chains.  Nothing is written and no node is read; the
- * keys are those engine_pkt() and add_probe() compute.
+ * keys are those engine_pkt() and add_probe() compute.  While few probes
+ * are pending, all of that is in the caches anyway, and nothing is done.
  */
 static void
 prefetch_bucket(const struct index *ix, uint64_t h, int stage)
@@ -1366,12 +1367,17 @@ prefetch_bucket(const struct index *ix, uint64_t h, int stage)
 		__builtin_prefetch(*b);
 }
 
+/* Below this many pending probes, what the matcher reads stays in cache. */
+#define PREFETCH_MIN	8192
+
 void
 engine_prefetch(const struct engine *e, const struct pkt *p, int stage)
 {
 	uint8_t sb[4], sw[8];
 	uint16_t id = 0;
 
+	if (e->npending < PREFETCH_MIN)
+		return;
 	switch (p->kind) {
 	case PKT_ICMP_ERROR:
 		if (p->ql4.t8len == 8)

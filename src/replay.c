@@ -11,6 +11,7 @@
 
 #define AHEAD	4		/* packets decoded before the one fed */
 #define HINT2	2		/* the second hint this many packets ahead */
+#define RING	8		/* a power of two above AHEAD */
 
 int
 replay_capfile(struct capfile *cf, const struct engine_opts *o,
@@ -19,7 +20,7 @@ replay_capfile(struct capfile *cf, const struct engine_opts *o,
 {
 	struct engine *e;
 	struct caprec rec;
-	struct pkt q[AHEAD + 1];	/* a ring: q[fed % (AHEAD + 1)] next */
+	struct pkt q[RING];		/* q[fed % RING] is fed next */
 	size_t fed = 0, have = 0, i;
 	int rc;
 
@@ -37,9 +38,9 @@ replay_capfile(struct capfile *cf, const struct engine_opts *o,
 				res->linktype = rec.linktype;
 				if (engine_decode(e, rec.linktype, rec.ts_ns,
 				    rec.data, rec.caplen,
-				    &q[have % (AHEAD + 1)]) != 1)
+				    &q[have & (RING - 1)]) != 1)
 					continue;
-				engine_prefetch(e, &q[have % (AHEAD + 1)], 0);
+				engine_prefetch(e, &q[have & (RING - 1)], 0);
 				if (++have - fed <= AHEAD)
 					continue;
 			}
@@ -47,13 +48,13 @@ replay_capfile(struct capfile *cf, const struct engine_opts *o,
 		if (fed == have)
 			break;
 		/* feed the oldest; the next one gets its second hint */
-		i = fed % (AHEAD + 1);
+		i = fed & (RING - 1);
 		if (engine_pkt(e, &q[i], err, errlen) != 0) {
 			engine_free(e);
 			return -1;
 		}
 		if (++fed + HINT2 - 1 < have)
-			engine_prefetch(e, &q[(fed + HINT2 - 1) % (AHEAD + 1)],
+			engine_prefetch(e, &q[(fed + HINT2 - 1) & (RING - 1)],
 			    1);
 	}
 	res->damaged = rc < 0;
