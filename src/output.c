@@ -544,7 +544,19 @@ static const struct writer_ops text_ops = {
  */
 #define JW_DEPTH	32
 
+/*
+ * The date and time of day fmt_time() wrote for one second: probes sent
+ * within the same second (most of a trace's) reuse it, and only the
+ * microseconds are written again.
+ */
+struct jw_clock {
+	int64_t		 sec;
+	int		 valid;
+	char		 ymdhms[19];	/* "YYYY-MM-DDThh:mm:ss" */
+};
+
 struct jw {
+	struct jw_clock	*clock;		/* NULL: none */
 	struct lbuf	*lb;
 	unsigned	 depth;		/* 0: outside every value */
 	uint32_t	 more;		/* bit d: level d has an element */
@@ -552,8 +564,9 @@ struct jw {
 };
 
 static void
-jw_init(struct jw *j, struct lbuf *lb)
+jw_init(struct jw *j, struct lbuf *lb, struct jw_clock *clock)
 {
+	j->clock = clock;
 	j->lb = lb;
 	j->depth = 0;
 	j->more = 0;
@@ -810,12 +823,37 @@ jw_ip4(struct jw *j, uint32_t addr)
 	LB_LIT(j->lb, "\"");
 }
 
+/* A time as fmt_time() writes it, through the writer's clock. */
 static void
 jw_time(struct jw *j, int64_t ns)
 {
-	char tb[40];
+	struct jw_clock *c = j->clock;
+	int64_t sec = ns / 1000000000;
+	long us = (long)((ns % 1000000000) / 1000);
+	char tb[40], *p;
 
-	jw_str(j, fmt_time(ns, tb, sizeof(tb)));
+	if (us < 0) {		/* as fmt_time() does */
+		us += 1000000;
+		sec--;
+	}
+	if (c == NULL || !c->valid || c->sec != sec) {
+		fmt_time(ns, tb, sizeof(tb));
+		if (c != NULL && strlen(tb) == 27 && tb[19] == '.') {
+			memcpy(c->ymdhms, tb, sizeof(c->ymdhms));
+			c->sec = sec;
+			c->valid = 1;
+		}
+		jw_str(j, tb);
+		return;
+	}
+	jw_val(j);
+	p = lb_room(j->lb, 29);
+	p[0] = '"';
+	memcpy(p + 1, c->ymdhms, sizeof(c->ymdhms));
+	p[20] = '.';
+	put_digits(p + 21, (unsigned)us, 6);
+	memcpy(p + 27, "Z\"", 2);
+	j->lb->n += 29;
 }
 
 /* Members: a key and its value in one call. */
@@ -838,10 +876,11 @@ jw_int_or_null(struct jw *j, int64_t v)
 }
 
 struct json_priv {
-	FILE	*files;		/* the "files" array's elements, until the end */
-	char	*fbuf;
-	size_t	 flen;
-	unsigned nfiles;
+	FILE		*files;		/* the "files" array's elements, until the end */
+	char		*fbuf;
+	size_t		 flen;
+	unsigned	 nfiles;
+	struct jw_clock	 clock;
 };
 
 static int
@@ -1056,7 +1095,7 @@ json_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 		LB_LIT(&lb, ",\n  ");
 	else
 		LB_LIT(&lb, "\n  ");
-	jw_init(&j, &lb);
+	jw_init(&j, &lb, &((struct json_priv *)w->priv)->clock);
 	jw_obj(&j);
 	jw_kip4(&j, "src", t->src);
 	jw_kip4(&j, "dst", t->dst);
@@ -1115,7 +1154,7 @@ json_file_done(struct writer *w, const struct file_summary *fs, char *err,
 	lb.n = 0;
 	if (jp->nfiles++)
 		LB_LIT(&lb, ",");
-	jw_init(&j, &lb);
+	jw_init(&j, &lb, NULL);
 	jw_obj(&j);
 	jw_kstr(&j, "path", fs->path);
 	jw_kstr(&j, "reader", fs->reader);

@@ -207,6 +207,46 @@ test_rtts_as_jansson(void **state)
 	trace_free(t);
 }
 
+/*
+ * Send times: probes within one second share the writer's date and time of
+ * day, the rest is written afresh; every "sent" is what fmt_time() says.
+ */
+static void
+test_sent_times(void **state)
+{
+	static const int64_t tx[] = {
+		1767225600LL * 1000000000 + 999999999,
+		1767225601LL * 1000000000,
+		1767225601LL * 1000000000 + 1000,
+		1767225601LL * 1000000000 + 999999000,
+		1767225601LL * 1000000000 + 5,
+		1767225662LL * 1000000000 + 123456789,
+		-1, -1000000000LL - 1000, 0, INT64_MAX, INT64_MIN,
+		INT64_MAX - 5, 1767225662LL * 1000000000,
+	};
+	size_t n = sizeof(tx) / sizeof(tx[0]), i;
+	int64_t rtt[16] = { 0 };
+	struct trace *t = make_trace("x", rtt, n);
+	char *json, *p, want[64];
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		t->probes[i].tx_ns = tx[i];
+	json = write_json(t);
+	for (p = json, i = 0; i < n; i++) {
+		p = strstr(p, "\"sent\":\"");
+		assert_non_null(p);
+		p += strlen("\"sent\":\"");
+		fmt_time(tx[i], want, sizeof(want));
+		if (strncmp(p, want, strlen(want)) != 0 ||
+		    p[strlen(want)] != '"')
+			fail_msg("sent %lld written as %.30s, fmt_time: %s",
+			    (long long)tx[i], p, want);
+	}
+	free(json);
+	trace_free(t);
+}
+
 int
 main(void)
 {
@@ -214,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_strings_as_jansson),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_rtts_as_jansson),
+		cmocka_unit_test(test_sent_times),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
