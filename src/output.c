@@ -60,13 +60,16 @@ fmt_time(int64_t ns, char *buf, size_t buflen)
 	return buf;
 }
 
-/* Round-trip time in whole microseconds (capture timestamps). */
+/*
+ * Round-trip time in whole microseconds (capture timestamps, any int64_t
+ * a hostile file holds: the difference is taken without overflow).
+ */
 static int64_t
 rtt_us(const struct probe *p)
 {
-	int64_t d = p->rx_ns - p->tx_ns;
-
-	return d < 0 ? 0 : d / 1000;	/* a capture out of time order: 0 */
+	if (p->rx_ns < p->tx_ns)
+		return 0;	/* a capture out of time order: 0 */
+	return (int64_t)(((uint64_t)p->rx_ns - (uint64_t)p->tx_ns) / 1000);
 }
 
 /* traceroute's mark for a reply, "" for none. */
