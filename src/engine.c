@@ -54,6 +54,7 @@ struct session {
 	int64_t		 last_act;		/* engine clock at the last probe */
 	uint8_t		 ttl0;			/* first TTL seen */
 	uint8_t		 ttl_lo;		/* lowest TTL seen */
+	uint8_t		 lo_answered;		/* a probe at ttl_lo was answered */
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
 	uint8_t		 promoted, noise, in_lru;
 	uint8_t		 retired;		/* out of the hash: takes no probes */
@@ -549,16 +550,8 @@ static int
 is_restart(const struct engine *e, const struct session *s,
     const struct pkt *p)
 {
-	uint32_t i;
-
-	if (!s->multi_ttl || p->ip.ttl > s->ttl_lo ||
-	    ts_sub(e->now, s->last_act) < RESTART_GAP_NS)
-		return 0;
-	for (i = 0; i < s->n; i++)
-		if (s->probes[i].ttl == p->ip.ttl &&
-		    s->probes[i].rkind != RK_NONE)
-			return 1;
-	return 0;
+	return s->multi_ttl && p->ip.ttl == s->ttl_lo && s->lo_answered &&
+	    ts_sub(e->now, s->last_act) >= RESTART_GAP_NS;
 }
 
 /*
@@ -622,8 +615,10 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	}
 	if (p->ip.ttl != s->ttl0)
 		s->multi_ttl = 1;
-	if (p->ip.ttl < s->ttl_lo)
+	if (p->ip.ttl < s->ttl_lo) {
 		s->ttl_lo = p->ip.ttl;
+		s->lo_answered = 0;
+	}
 	if (s->multi_ttl)
 		promote(e, s);
 	if (!s->promoted && s->n >= NOISE_PROBES)
@@ -706,6 +701,8 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 		return;
 	}
 	s->replies++;
+	if (pr->ttl == s->ttl_lo)
+		s->lo_answered = 1;
 	pr->rkind = (uint8_t)r->kind;
 	pr->raddr = p->ip.src;
 	pr->rx_ns = p->ts_ns;
