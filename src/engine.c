@@ -218,21 +218,27 @@ chain_push(struct pnode **head, struct pnode *p)
 	*head = p;
 }
 
+/*
+ * Twice the buckets.  Every node of the index is in a pending slot (at
+ * offset off: the slot's ex or lo), so the nodes are taken from the FIFO,
+ * oldest first, in memory order rather than chain by chain, and each chain
+ * comes out youngest first, as index_add() makes it.
+ */
 static int
-index_grow(struct index *ix)
+index_grow(struct engine *e, struct index *ix, size_t off)
 {
 	size_t n = (ix->mask + 1) * 2, i;
-	struct pnode **nb, *p, *next;
+	struct pnode **nb, *p;
+	struct pblock *b;
 
 	nb = calloc(n, sizeof(*nb));
 	if (nb == NULL)
 		return -1;
-	for (i = 0; i <= ix->mask; i++) {
-		for (p = ix->b[i]; p != NULL; p = next) {
-			next = p->next;
+	for (b = e->phead, i = e->phead_i; b != NULL; b = b->next, i = 0)
+		for (; i < b->used && e->npending > 0; i++) {
+			p = (struct pnode *)(void *)((char *)&b->p[i] + off);
 			chain_push(&nb[p->h & (n - 1)], p);
 		}
-	}
 	free(ix->b);
 	ix->b = nb;
 	ix->mask = n - 1;
@@ -244,9 +250,10 @@ index_grow(struct index *ix)
  * buckets are a fair part of a large replay's memory).
  */
 static int
-index_room(struct index *ix)
+index_room(struct engine *e, struct index *ix, size_t off)
 {
-	return ix->count > ix->mask + ix->mask / 2 ? index_grow(ix) : 0;
+	return ix->count > ix->mask + ix->mask / 2 ?
+	    index_grow(e, ix, off) : 0;
 }
 
 /* Link p, a node of a pending slot, into ix (index_room() first). */
@@ -664,7 +671,8 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	pr->own = p->own_probe;
 	if (stable_bytes(p->ip.proto, pr->t8, pr->t8len, sb) != 0)
 		return 0;	/* decode guarantees 8 bytes; defensive */
-	if (index_room(&e->ex) != 0 || index_room(&e->lo) != 0 ||
+	if (index_room(e, &e->ex, offsetof(struct pending, ex)) != 0 ||
+	    index_room(e, &e->lo, offsetof(struct pending, lo)) != 0 ||
 	    (x = pending_push(e, e->now)) == NULL)
 		return lh_err(err, errlen, "out of memory");
 	index_add(&e->ex, &x->ex, exact_hash(p->ip.src, p->ip.dst,
