@@ -637,8 +637,9 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		return 0;
 	}
 	if (s->n == s->cap) {
-		/* Most traces are short: grow by 4 at first, by half later. */
-		ncap = s->cap < 64 ? s->cap + 4 : s->cap + s->cap / 2;
+		/* Most traces are short: 16, then 4 more up to 64, then half. */
+		ncap = s->cap == 0 ? 16 : s->cap < 64 ? s->cap + 4 :
+		    s->cap + s->cap / 2;
 		if (ncap > e->o.max_probes)
 			ncap = (uint32_t)e->o.max_probes;
 		np = realloc(s->probes, ncap * sizeof(*np));
