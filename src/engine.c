@@ -83,6 +83,28 @@ struct pblock {
 	struct pending	 p[PEND_BLOCK];
 };
 
+/*
+ * Probe arrays of 16 to 64 probes, the size of most traces, come from size
+ * classes four probes apart, each a stack of free arrays, carved from
+ * chunks: an array grows by 4 probes at a time (to spare memory), and
+ * glibc's search of its large bins for each size was a tenth of a sweep's
+ * replay.  Bigger arrays come from malloc().
+ */
+#define POOL_MIN	16
+#define POOL_STEP	4
+#define POOL_MAX	64
+#define POOL_CLASSES	((POOL_MAX - POOL_MIN) / POOL_STEP + 1)
+#define POOL_CHUNK	(256 * 1024)
+
+struct pool_free {
+	struct pool_free	*next;
+};
+
+struct pool_chunk {
+	struct pool_chunk	*next;
+	struct probe		 arrays[];
+};
+
 struct index {
 	struct pnode	**b;
 	size_t		  mask;
@@ -114,6 +136,10 @@ struct engine {
 	struct session		 *lru_head, *lru_tail;
 
 	struct index		  ex, lo;
+
+	struct pool_free	 *pfree[POOL_CLASSES];	/* probe arrays */
+	struct pool_chunk	 *pchunks;
+	char			 *pcur, *pend;	/* the newest chunk's rest */
 
 	struct pblock		 *phead, *ptail;	/* pending probes */
 	struct pblock		 *pspare;		/* emptied blocks */
@@ -455,10 +481,93 @@ session_unhash(struct engine *e, struct session *s)
 	}
 }
 
-static void
-session_free(struct session *s)
+/* ---- probe arrays ---- */
+
+/* Its class in the pool, or -1 for malloc(). */
+static int
+pool_class(uint32_t cap)
 {
-	free(s->probes);
+	if (cap < POOL_MIN || cap > POOL_MAX || (cap - POOL_MIN) % POOL_STEP)
+		return -1;
+	return (int)((cap - POOL_MIN) / POOL_STEP);
+}
+
+static struct probe *
+probes_alloc(struct engine *e, uint32_t cap)
+{
+	int k = pool_class(cap);
+	size_t size = (size_t)cap * sizeof(struct probe);
+	struct pool_free *f;
+	struct pool_chunk *c;
+	char *p;
+
+	if (k < 0)
+		return malloc(size);
+	if ((f = e->pfree[k]) != NULL) {
+		e->pfree[k] = f->next;
+		return (struct probe *)(void *)f;
+	}
+	if (e->pcur == NULL || (size_t)(e->pend - e->pcur) < size) {
+		if ((c = malloc(POOL_CHUNK)) == NULL)
+			return NULL;
+		c->next = e->pchunks;
+		e->pchunks = c;
+		e->pcur = (char *)c->arrays;
+		e->pend = (char *)c + POOL_CHUNK;
+	}
+	p = e->pcur;
+	e->pcur += size;
+	return (struct probe *)(void *)p;
+}
+
+static void
+probes_free(struct engine *e, struct probe *a, uint32_t cap)
+{
+	int k = pool_class(cap);
+	struct pool_free *f = (struct pool_free *)(void *)a;
+
+	if (a == NULL)
+		return;
+	if (k < 0) {
+		free(a);
+		return;
+	}
+	f->next = e->pfree[k];
+	e->pfree[k] = f;
+}
+
+/* a (cap probes, n of them used) moved to an array of ncap; NULL: none. */
+static struct probe *
+probes_grow(struct engine *e, struct probe *a, uint32_t n, uint32_t cap,
+    uint32_t ncap)
+{
+	struct probe *na;
+
+	if (pool_class(cap) < 0 && pool_class(ncap) < 0)
+		return realloc(a, (size_t)ncap * sizeof(*a));
+	if ((na = probes_alloc(e, ncap)) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(na, a, (size_t)n * sizeof(*a));
+	probes_free(e, a, cap);
+	return na;
+}
+
+static void
+pool_free_all(struct engine *e)
+{
+	struct pool_chunk *c, *next;
+
+	for (c = e->pchunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+}
+
+static void
+session_free(struct engine *e, struct session *s)
+{
+	probes_free(e, s->probes, s->cap);
 	free(s);
 }
 
@@ -642,7 +751,7 @@ add_probe(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 		    s->cap + s->cap / 2;
 		if (ncap > e->o.max_probes)
 			ncap = (uint32_t)e->o.max_probes;
-		np = realloc(s->probes, ncap * sizeof(*np));
+		np = probes_grow(e, s->probes, s->n, s->cap, ncap);
 		if (np == NULL)
 			return lh_err(err, errlen, "out of memory");
 		s->probes = np;
@@ -1202,7 +1311,7 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 			session_unhash(e, s);
 		if (s->promoted && rc == 0)
 			rc = session_emit(e, s, err, errlen);
-		session_free(s);
+		session_free(e, s);
 	}
 	return rc;
 }
@@ -1448,12 +1557,13 @@ engine_free(struct engine *e)
 		return;
 	for (s = e->lru_head; s != NULL; s = next) {
 		next = s->lru_next;
-		session_free(s);
+		session_free(e, s);
 	}
 	free(e->ex.b);
 	free(e->lo.b);
 	pblocks_free(e->phead);
 	pblocks_free(e->pspare);
+	pool_free_all(e);
 	free(e->sh);
 	free(e);
 }
