@@ -2,9 +2,9 @@
  * gen-capture.c: write a deterministic synthetic traceroute capture (pcap,
  * Ethernet) for `make bench`, as a vantage host would record it.
  *
- * Usage: gen-capture [--count N] [--seed N] FILE      (FILE "-" is stdout)
+ * Usage: gen-capture [--sweep] [--count N] [--seed N] FILE  (FILE "-": stdout)
  *
- * What is in it:
+ * What is in it (the default, a few long-running measurements):
  *   - traces one after another, NSLOTS of them active at any time, from three
  *     vantage hosts (100.64.x.x) to destinations in 175.45.176.0/22 and a few
  *     other prefixes; each trace probes TTL 1..N (N 12..20), 3 probes a TTL;
@@ -26,6 +26,29 @@
  *   - RTTs of 0.3 ms to 300 ms; every packet written in timestamp order,
  *     from a priority queue of pending packets, so memory does not grow with
  *     the packet count.
+ *
+ * With --sweep, what a sweep of one /22 (or a measurement repeated over
+ * it) leaves in a capture instead:
+ *   - SWEEP_SLOTS traces in flight at once from one vantage host, to the
+ *     1,024 addresses of 175.45.176.0/22 over and over (each pass in a new
+ *     pseudo-random order), about 120 new traces a second: some 12,000
+ *     traces per million packets in about 100 s of capture time, and the
+ *     same destination traced again every few seconds to a minute;
+ *   - short paths (8 to 19 hops, fixed per destination): the access
+ *     network, Arelion (62.115.x), then China Unicom's backbone (219.158.x,
+ *     the handoff router numbered from its space) or TransTeleCom (188.43.x,
+ *     ending at 188.43.225.153), then North Korea's routers (175.45.176.x,
+ *     half of the inner ones silent) and the destination;
+ *   - methods mixed as the tools send them: classic UDP (Linux traceroute,
+ *     a new source port and a rising destination port per probe), Paris
+ *     UDP (scamper: one constant flow for the whole run, identity in the IP
+ *     ID and the UDP checksum), ICMP echo (traceroute -I, mtr: id per
+ *     trace, rising sequence), TCP SYN (tcptraceroute: constant ports per
+ *     trace, identity in the IP ID); 3 probes a TTL, sent 1-4 ms apart
+ *     without waiting for answers, as a sweep's prober paces them;
+ *   - 5% of probes or their replies lost, 15% of destinations silent
+ *     (nothing answers from them or past the border), and the usual
+ *     unreachables, echo replies, SYN-ACKs and RSTs from the others.
  *
  * Every value comes from one fixed-seed PRNG drawn in event order, or from a
  * hash of addresses, and time starts at 2026-01-01T00:00:00Z: the same
@@ -51,6 +74,10 @@
 #define SEED_DEFAULT	0x6c617374686f70ULL	/* "lasthop" */
 
 #define NSLOTS		4		/* traces active at once */
+#define SWEEP_SLOTS	80		/* ... with --sweep */
+#define SWEEP_NET	0xaf2db000	/* 175.45.176.0/22 */
+#define SWEEP_ADDRS	1024
+#define SWEEP_TIMEOUT_US 500000	/* a sweep's wait for the last answers */
 #define NVANTAGE	3
 #define FRAME_MAX	256		/* largest frame built here is 186 bytes */
 #define ETH_HLEN	14
@@ -65,6 +92,8 @@ enum method { M_UDP, M_PARIS, M_ICMP, M_TCP, M_COUNT };
 static const char *const method_name[M_COUNT] = {
 	"udp", "paris-udp", "icmp", "tcp-syn"
 };
+
+static int sweep;			/* --sweep: the sweep-like capture */
 
 /* How a router answers an expired probe. */
 enum quote { Q_RFC792, Q_RFC1812, Q_MPLS };
@@ -319,6 +348,10 @@ struct trace {
 	int		access;		/* hops in the vantage's access network */
 	int		tail;		/* hops in the destination's network */
 	int		die_at;		/* first hop that never answers, or 0 */
+	int		transit;	/* --sweep: hops in Arelion */
+	int		upn;		/* --sweep: hops in the upstream */
+	int		up;		/* --sweep: T_CU or T_TTK */
+	int		silent_dst;	/* --sweep: nothing answers past the border */
 	int		next;		/* index of the next probe */
 	int		nprobes;	/* 3 * n */
 	uint16_t	sport, dport;	/* Paris, TCP: constant for the trace */
@@ -489,6 +522,7 @@ queue_frame(int64_t t_us, uint32_t *evp)
 
 static pcap_dumper_t *dumper;
 static uint64_t written, want;
+static int64_t last_us;			/* the last packet's time */
 
 static struct {
 	uint64_t	traces, probes, unanswered, replies;
@@ -508,6 +542,7 @@ emit(int64_t t_us, const uint8_t *frame, size_t len)
 	h.caplen = (bpf_u_int32)len;
 	h.len = (bpf_u_int32)len;
 	pcap_dump((u_char *)dumper, &h, frame);
+	last_us = t_us;
 	written++;
 	st.bytes += len;
 }
@@ -555,10 +590,61 @@ router_at(const struct trace *t, int h, uint32_t flow)
 	return transit_net[tn] | (uint32_t)(k % 0xfe00 + 0x100);
 }
 
+/*
+ * --sweep: the router at hop h (1 <= h < n) on the way to t->dst: the
+ * vantage's access network, Arelion, the upstream (China Unicom or
+ * TransTeleCom, the last of its hops the handoff), then North Korea's
+ * border router and inner routers.  Transit and upstream routers depend on
+ * the position and the upstream only, so every trace crosses the same few
+ * dozen routers; some have an equal-cost twin chosen by the flow hash.
+ */
+static uint32_t
+sweep_router_at(const struct trace *t, int h, uint32_t flow)
+{
+	uint64_t k;
+	int pos;
+
+	if (h == 1)
+		return (vantage_addr[t->vantage] & 0xffffff00) | 1;
+	if (h <= t->access)
+		return 0x64400000 | 0x40 << 8 | (uint32_t)(h * 4 + 1);
+	if (h <= t->access + t->transit) {
+		pos = h - t->access;
+		k = mix(mix(T_ARELION, (uint64_t)pos), (uint64_t)t->up);
+	} else if (h < t->access + t->transit + t->upn) {
+		pos = h - t->access - t->transit;
+		k = mix(mix((uint64_t)t->up, (uint64_t)pos), 0x5c);
+	} else if (h == t->access + t->transit + t->upn) {
+		/* The handoff: CU numbers it from its own space. */
+		if (t->up == T_TTK)
+			return 0xbc2be199;		/* 188.43.225.153 */
+		return 0xdb9e6102 + 4 * (flow & 1);	/* 219.158.97.2 / .6 */
+	} else {
+		int back = t->n - h;		/* 1 = the last router */
+
+		if (h == t->access + t->transit + t->upn + 1)
+			return SWEEP_NET | (1 + (flow & 1));	/* border */
+		return SWEEP_NET | (uint32_t)(4 + back);
+	}
+	if (k % 3 == 0)				/* an ECMP hop */
+		k = mix(k, (flow >> 3) & 1);
+	return transit_net[h <= t->access + t->transit ? T_ARELION : t->up] |
+	    (uint32_t)(k % 0xfe00 + 0x100);
+}
+
 static int
 router_silent(uint32_t addr, int h)
 {
 	return h > 1 && mix(addr, 0x51) % 100 < 4;
+}
+
+/* --sweep: half of the inner North Korean routers never answer. */
+static int
+sweep_router_silent(const struct trace *t, uint32_t addr, int h)
+{
+	if ((addr & 0xfffffc00) != SWEEP_NET || (addr & 0xff) <= 2)
+		return router_silent(addr, h);
+	return t->silent_dst || mix(addr, 0x52) % 100 < 50;
 }
 
 static enum quote
@@ -604,6 +690,69 @@ rtt_at(const struct trace *t, int h)
 
 /* ---------------------------------------------------------------- traces */
 
+/*
+ * --sweep: the next address of the sweep.  Pass p visits the 1,024
+ * addresses in the order i -> (a * i + b) mod 1024, a odd (a permutation),
+ * with a and b drawn anew for every pass.
+ */
+static uint32_t
+sweep_next_dst(void)
+{
+	static uint64_t i, a, b;
+
+	if (i % SWEEP_ADDRS == 0) {
+		a = rng64() | 1;
+		b = rng64();
+	}
+	return SWEEP_NET | (uint32_t)((a * (i++ % SWEEP_ADDRS) + b) %
+	    SWEEP_ADDRS);
+}
+
+/* --sweep: a trace to the next address; its path is fixed by the address. */
+static void
+sweep_trace_new(struct trace *t)
+{
+	uint64_t k;
+	unsigned r;
+
+	r = (unsigned)rng_range(0, 99);
+	t->method = r < 30 ? M_UDP : r < 55 ? M_PARIS : r < 80 ? M_ICMP : M_TCP;
+	t->vantage = 0;
+	t->src = vantage_addr[0];
+	t->group = 0;				/* 175.45.176.0/22 */
+	t->dst = sweep_next_dst();
+	k = mix(t->dst, 0x5eed);
+	t->access = 2 + (int)(k & 1);
+	t->transit = 1 + (int)((k >> 4) % 4);
+	switch ((t->dst >> 8) & 3) {		/* which /24 */
+	case 1:
+		t->up = T_TTK;
+		break;
+	case 2:
+		t->up = (k >> 8) & 1 ? T_TTK : T_CU;
+		break;
+	default:
+		t->up = T_CU;
+		break;
+	}
+	t->upn = 3 + (int)((k >> 12) % 5);
+	/* The routers' own addresses (.1-.15) end at the border. */
+	t->tail = (t->dst & 0x3f0) == 0 ? 0 : 1 + (int)((k >> 20) % 3);
+	t->n = t->access + t->transit + t->upn + t->tail + 1;
+	t->silent_dst = mix(t->dst, 0xdead) % 100 < 15;
+	t->nprobes = 3 * t->n;
+	t->ipid = (uint16_t)rng64();
+	t->key = (uint16_t)rng64();
+	t->icmp_id = (uint16_t)rng_range(1000, 65535);
+	/* scamper's one flow for the whole run; tcptraceroute's per trace */
+	t->sport = t->method == M_PARIS ? 36978 : ephemeral_port();
+	t->dport = t->method == M_TCP ? 80 : 33435;
+	t->tcp_seq = (uint32_t)rng64();
+	t->ts_base = (uint32_t)rng64();
+	t->first_us = (uint32_t)rng_range(300, 1500);
+	t->base_us = (uint32_t)rng_range(180000, 280000);
+}
+
 static void
 trace_new(struct trace *t, int64_t start_us)
 {
@@ -613,6 +762,14 @@ trace_new(struct trace *t, int64_t start_us)
 
 	memset(t, 0, sizeof(*t));
 	t->serial = ++serial;
+	if (sweep) {
+		sweep_trace_new(t);
+		t->start_us = start_us;
+		t->end_us = start_us;
+		st.traces++;
+		st.by_method[t->method]++;
+		return;
+	}
 	r = (unsigned)rng_range(0, 99);
 	t->method = r < 40 ? M_UDP : r < 60 ? M_PARIS : r < 85 ? M_ICMP : M_TCP;
 	t->vantage = (int)rng_range(0, NVANTAGE - 1);
@@ -928,11 +1085,13 @@ trace_step(struct trace *t, int slot, int64_t now)
 	emit(now, frame, ETH_HLEN + plen);
 	st.probes++;
 
-	if (!rng_pct(3) && !(t->die_at && ttl >= t->die_at)) {
+	if (!rng_pct(sweep ? 5 : 3) && !(t->die_at && ttl >= t->die_at)) {
 		if (ttl < t->n) {
-			uint32_t addr = router_at(t, ttl, flow);
+			uint32_t addr = sweep ? sweep_router_at(t, ttl, flow) :
+			    router_at(t, ttl, flow);
 
-			if (!router_silent(addr, ttl)) {
+			if (sweep ? !sweep_router_silent(t, addr, ttl) :
+			    !router_silent(addr, ttl)) {
 				enum quote q = router_quote(addr);
 				uint8_t *f;
 
@@ -949,7 +1108,8 @@ trace_step(struct trace *t, int slot, int64_t now)
 				else
 					st.te_mpls++;
 			}
-		} else if (mix(t->dst, 0xf1) % 100 >= 5) {	/* not firewalled */
+		} else if (sweep ? !t->silent_dst :
+		    mix(t->dst, 0xf1) % 100 >= 5) {	/* not firewalled */
 			int tcp_open = mix(t->dst, 0x80) % 100 < 75;
 			uint8_t *f;
 
@@ -978,11 +1138,14 @@ trace_step(struct trace *t, int slot, int64_t now)
 		st.unanswered++;
 	if (answered && reply_at > t->end_us)
 		t->end_us = reply_at;
-	if (!answered && now + TIMEOUT_US > t->end_us)
-		t->end_us = now + TIMEOUT_US;
+	if (!answered && now + (sweep ? SWEEP_TIMEOUT_US : TIMEOUT_US) >
+	    t->end_us)
+		t->end_us = now + (sweep ? SWEEP_TIMEOUT_US : TIMEOUT_US);
 
 	if (t->next < t->nprobes) {
-		if (t->method == M_UDP)		/* sends without waiting */
+		if (sweep)			/* paced, without waiting */
+			next_at = now + (int64_t)rng_range(1000, 4000);
+		else if (t->method == M_UDP)	/* sends without waiting */
 			next_at = now + (int64_t)rng_range(50, 2000);
 		else
 			next_at = (answered ? reply_at : now + TIMEOUT_US) +
@@ -1000,7 +1163,8 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: gen-capture [--count N] [--seed N] FILE\n"
+	    "usage: gen-capture [--sweep] [--count N] [--seed N] FILE\n"
+	    "  --sweep    traces of a sweep of 175.45.176.0/22 (see the source)\n"
 	    "  --count N  packets to write, 1..%" PRIu64 " (default %" PRIu64 ")\n"
 	    "  --seed N   PRNG seed, 0..18446744073709551615 (default %" PRIu64 ")\n"
 	    "  FILE       pcap to write, \"-\" for stdout\n",
@@ -1032,16 +1196,18 @@ bad:
 int
 main(int argc, char **argv)
 {
-	struct trace traces[NSLOTS];
+	struct trace traces[SWEEP_SLOTS];
 	uint64_t seed = SEED_DEFAULT;
 	const char *path = NULL;
 	pcap_t *dead;
 	FILE *fp;
-	int i, slot;
+	int i, slot, nslots;
 
 	want = COUNT_DEFAULT;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--count") == 0) {
+		if (strcmp(argv[i], "--sweep") == 0) {
+			sweep = 1;
+		} else if (strcmp(argv[i], "--count") == 0) {
 			if (parse_u64("--count", argv[++i], 1, COUNT_MAX,
 			    &want) < 0)
 				return 2;
@@ -1080,7 +1246,8 @@ main(int argc, char **argv)
 	}
 
 	rng_state = seed;
-	for (slot = 0; slot < NSLOTS; slot++) {
+	nslots = sweep ? SWEEP_SLOTS : NSLOTS;
+	for (slot = 0; slot < nslots; slot++) {
 		trace_new(&traces[slot], (int64_t)rng_range(0, 200000) *
 		    (slot > 0));
 		queue_step(traces[slot].start_us, slot);
@@ -1111,7 +1278,7 @@ main(int argc, char **argv)
 	    "  answered %" PRIu64 ", unanswered %" PRIu64 " (%.1f%%)\n"
 	    "  time exceeded: rfc792 %" PRIu64 ", rfc1812 %" PRIu64
 	    ", mpls %" PRIu64 "; destination replies %" PRIu64 "\n"
-	    "  queue peak %zu events\n",
+	    "  queue peak %zu events; %.1f s of capture time\n",
 	    written, st.bytes, path, st.traces,
 	    method_name[M_UDP], st.by_method[M_UDP],
 	    method_name[M_PARIS], st.by_method[M_PARIS],
@@ -1119,7 +1286,8 @@ main(int argc, char **argv)
 	    method_name[M_TCP], st.by_method[M_TCP],
 	    st.probes, st.replies, st.unanswered,
 	    st.probes ? 100.0 * (double)st.unanswered / (double)st.probes : 0.0,
-	    st.te_rfc792, st.te_rfc1812, st.te_mpls, st.dest, heap_max);
+	    st.te_rfc792, st.te_rfc1812, st.te_mpls, st.dest, heap_max,
+	    (double)last_us / 1e6);
 	free(pool);
 	free(heap);
 	return 0;

@@ -63,6 +63,8 @@ enum pkt_kind {
 	PKT_ICMP_ECHOREPLY,	/* ICMP echo reply */
 	PKT_ICMP_ERROR,		/* time exceeded, unreachable, ... quoting a packet */
 	PKT_ICMP_OTHER,		/* another ICMP message */
+	PKT_FRAGMENT,		/* a non-first fragment (engine_decode() sets
+				   it where decode_frame() says DEC_FRAGMENT) */
 };
 
 /*

@@ -6,7 +6,8 @@
  * probe: ICMP errors by the quoted header, echo replies by identifier and
  * sequence, TCP and UDP answers by ports and sequence.  State is bounded:
  * a probe waits for its reply for a window of capture time, and a trace
- * that has been idle for that long is finished and handed to the caller.
+ * that has been idle for that long is finished and handed to the caller at
+ * once; no trace waits for another.
  * Live tracing and replay both feed it.
  */
 #ifndef LH_ENGINE_H
@@ -75,9 +76,11 @@ struct engine_stats {
 };
 
 /*
- * Called for every finished trace, in a deterministic order (the order in
- * which flows were recognised as traceroutes).  The callee owns t and frees
- * it with trace_free().  A non-zero return stops the engine with that error.
+ * Called for every trace as soon as it is finished (idle for a window, or
+ * at engine_finish()), so in the order of the traces' last probes in the
+ * input; the flows of one Dublin-style group come together, in the order
+ * of their first probes.  The callee owns t and frees it with trace_free().
+ * A non-zero return stops the engine with that error.
  */
 typedef int (*engine_emit_fn)(void *arg, struct trace *t, char *err,
     size_t errlen);
@@ -91,6 +94,21 @@ struct engine *engine_new(const struct engine_opts *o, engine_emit_fn emit,
 /* Decode one frame and feed it.  Returns -1 only when emit failed. */
 int engine_frame(struct engine *e, int linktype, int64_t ts_ns,
     const uint8_t *data, size_t caplen, char *err, size_t errlen);
+
+/*
+ * engine_frame() in two steps, for a caller that decodes ahead: decode
+ * one frame into p (counting it, and why it is set aside); 1 when p is a
+ * packet to feed to engine_pkt(), in frame order, 0 when not.
+ */
+int engine_decode(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, struct pkt *p);
+
+/*
+ * A hint for a packet decoded ahead, to be fed later: stage 0 two packets
+ * before it is fed, stage 1 one packet before.  It fetches into the caches
+ * what the matcher will read for it, and changes nothing.
+ */
+void engine_prefetch(const struct engine *e, const struct pkt *p, int stage);
 
 /* Feed an already decoded packet. */
 int engine_pkt(struct engine *e, const struct pkt *p, char *err,

@@ -16,6 +16,7 @@ struct file_summary {
 	const char			*reader;	/* "libpcap" or "pcapng" */
 	const struct engine_stats	*st;
 	const char			*warning;	/* damage found, or NULL */
+	uint64_t			 filtered;	/* records --filter dropped */
 };
 
 struct writer;

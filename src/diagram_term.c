@@ -49,9 +49,9 @@
 static int64_t
 probe_rtt_us(const struct probe *p)
 {
-	int64_t d = p->rx_ns - p->tx_ns;
-
-	return d < 0 ? 0 : d / 1000;	/* as the text writer: 0 if reordered */
+	if (p->rx_ns < p->tx_ns)
+		return 0;	/* as the text writer: 0 if reordered */
+	return (int64_t)(((uint64_t)p->rx_ns - (uint64_t)p->tx_ns) / 1000);
 }
 
 void

@@ -28,21 +28,22 @@
 #define NOISE_PROBES	32	/* single-TTL flows this long are not traceroutes */
 #define PROMOTE_TTL_MAX	30	/* a matched reply to a probe this low promotes */
 #define MAX_FLOWS_SPLIT	256	/* Paris multi-flow traces split at most this many */
+/* A trace idle this long that probes its first TTL again starts anew. */
+#define RESTART_GAP_NS	(2LL * 1000000000)
 
 struct session;
 
 struct pnode {
 	struct pnode	*next;
-	struct pnode	**pprev;	/* what points at this node */
 	uint64_t	 h;
 	struct session	*s;
 	uint32_t	 idx;		/* probe index in s->probes */
+	int32_t		 prev;		/* the index's own: see set_prev() */
 };
 
 struct session {
 	struct session	*hnext;			/* session hash chain */
 	struct session	*lru_prev, *lru_next;	/* by last activity */
-	struct session	*emit_next;		/* promotion order */
 	uint32_t	 src, dst;
 	uint8_t		 proto;
 	uint16_t	 sid;			/* the module's session id */
@@ -51,8 +52,11 @@ struct session {
 	uint32_t	 n, cap;
 	int64_t		 last_act;		/* engine clock at the last probe */
 	uint8_t		 ttl0;			/* first TTL seen */
+	uint8_t		 ttl_lo;		/* lowest TTL seen */
+	uint8_t		 lo_answered;		/* a probe at ttl_lo was answered */
 	uint8_t		 multi_ttl;		/* more than one TTL seen */
-	uint8_t		 promoted, noise, closed, in_lru;
+	uint8_t		 promoted, noise, in_lru;
+	uint8_t		 retired;		/* out of the hash: takes no probes */
 	uint8_t		 own;			/* holds lasthop's own probes */
 	uint8_t		 shadowed;		/* reply-only, while probes of its
 						   source, destination and protocol
@@ -81,9 +85,64 @@ struct flow3 {
 	uint32_t	 nsess;
 };
 
-struct expiry {
-	int64_t		 tx_ns;
-	struct pnode	*ex, *lo, *fr;		/* fr: NULL unless fragmented */
+/*
+ * The pending probes, oldest first, in blocks: each slot holds a probe's
+ * two index nodes, so that a pending probe costs one slot (64 bytes, and
+ * 4 for its send time) and no allocation of its own, and expiry walks
+ * memory in order.  A block's send times are offsets from its first one:
+ * a block ends early when one does not fit.  Emptied blocks are kept for
+ * reuse.
+ */
+#define PEND_BLOCK	1024		/* slots a block (68 kB) */
+
+struct pending {
+	struct pnode	 ex, lo;	/* its nodes in the two indexes */
+};
+
+struct pblock {
+	struct pblock	*next;
+	int64_t		 t0;		/* engine clock at its first slot */
+	size_t		 used;		/* slots filled */
+	uint32_t	 dt[PEND_BLOCK];	/* send time - t0, ns */
+	struct pending	 p[PEND_BLOCK];
+};
+
+/*
+ * Probe arrays of 16 to 64 probes, the size of most traces, come from size
+ * classes four probes apart, each a stack of free arrays, carved from
+ * chunks: an array grows by 4 probes at a time (to spare memory), and
+ * glibc's search of its large bins for each size was a tenth of a sweep's
+ * replay.  Bigger arrays come from malloc().
+ */
+#define POOL_MIN	16
+#define POOL_STEP	4
+#define POOL_MAX	64
+#define POOL_CLASSES	((POOL_MAX - POOL_MIN) / POOL_STEP + 1)
+#define POOL_CHUNK	(256 * 1024)
+
+struct pool_free {
+	struct pool_free	*next;
+};
+
+struct pool_chunk {
+	struct pool_chunk	*next;
+	struct probe		 arrays[];
+};
+
+/*
+ * Fragmented probes are rare: the pending ones sit in a small ring, the
+ * oldest overwritten, searched one by one by their flow and IP ID (their
+ * later fragments and the quotes of those carry no transport header).
+ */
+#define FRAG_SLOTS	256
+
+struct fragslot {
+	int64_t		 tx;
+	struct session	*s;		/* valid while tx is within the window */
+	uint32_t	 idx;
+	uint32_t	 src, dst;
+	uint16_t	 ipid;
+	uint8_t		 proto, used;
 };
 
 struct index {
@@ -103,19 +162,36 @@ struct engine {
 	size_t			  shmask, nsessions;
 	struct session		 *last_s;	/* the last session_get() found */
 	struct session		 *lru_head, *lru_tail;
-	struct session		 *emit_head, *emit_tail;
 
-	struct index		  ex, lo, fr;
-	struct pnode		 *freelist;
+	struct index		  ex, lo;
+
+	struct pool_free	 *pfree[POOL_CLASSES];	/* probe arrays */
+	struct pool_chunk	 *pchunks;
+	char			 *pcur, *pend;	/* the newest chunk's rest */
+
+	struct pblock		 *phead, *ptail;	/* pending probes */
+	struct pblock		 *pspare;		/* emptied blocks */
+	size_t			  phead_i, npending;	/* oldest: phead->p[phead_i] */
+
+	struct fragslot		  frag[FRAG_SLOTS];
+	unsigned		  nfrag;		/* slots written, ever */
 
 	struct flow3		**f3;		/* flow3 hash (chained) */
 	size_t			  f3mask, nf3;
-
-	struct expiry		 *ring;		/* FIFO of pending probes */
-	size_t			  rcap, rhead, rlen;
 };
 
 /* ---- hashing ---- */
+
+/* a - b saturated: a hostile capture can put any value in a timestamp. */
+static int64_t
+ts_sub(int64_t a, int64_t b)
+{
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	return a - b;
+}
 
 static uint64_t
 flow_hash(uint32_t src, uint32_t dst, uint8_t proto)
@@ -148,12 +224,6 @@ key_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sid,
 	return lh_mix64(flow_hash(src, dst, proto) ^ ((uint64_t)sid << 32) ^ v);
 }
 
-static uint64_t
-frag_hash(uint32_t src, uint32_t dst, uint8_t proto, uint16_t ipid)
-{
-	return lh_mix64(flow_hash(src, dst, proto) ^ ipid);
-}
-
 /* ---- indexes ---- */
 
 static int
@@ -165,138 +235,218 @@ index_init(struct index *ix, size_t n)
 	return ix->b == NULL ? -1 : 0;
 }
 
-static int
-index_grow(struct index *ix)
+/*
+ * Chains are singly linked through next (the matchers walk them); each
+ * node also knows its predecessor, so that unlinking one costs the same
+ * however long its chain (a Paris trace's probes share one key, and a
+ * hostile capture can give thousands of probes one key): prev is the
+ * offset in bytes from the node to the node before it, or 0 when the
+ * bucket points at it, or when the offset does not fit (then the
+ * predecessor is found from the bucket).
+ */
+static void
+set_prev(struct pnode *n, const struct pnode *before)
 {
-	size_t n = (ix->mask + 1) * 2, i;
-	struct pnode **nb, *p, *next;
+	ptrdiff_t d;
+
+	if (before == NULL) {
+		n->prev = 0;
+		return;
+	}
+	d = (const char *)before - (const char *)n;
+	n->prev = d >= INT32_MIN && d <= INT32_MAX ? (int32_t)d : 0;
+}
+
+/* Put p at the head of chain *head. */
+static void
+chain_push(struct pnode **head, struct pnode *p)
+{
+	p->next = *head;
+	p->prev = 0;
+	if (p->next != NULL)
+		set_prev(p->next, p);
+	*head = p;
+}
+
+/*
+ * Twice the buckets.  Every node of the index is in a pending slot (at
+ * offset off: the slot's ex or lo), so the nodes are taken from the FIFO,
+ * oldest first, in memory order rather than chain by chain, and each chain
+ * comes out youngest first, as index_add() makes it.
+ */
+static int
+index_grow(struct engine *e, struct index *ix, size_t off)
+{
+	size_t n = (ix->mask + 1) * 2, i, left = e->npending;
+	struct pnode **nb, *p;
+	struct pblock *b;
 
 	nb = calloc(n, sizeof(*nb));
 	if (nb == NULL)
 		return -1;
-	for (i = 0; i <= ix->mask; i++) {
-		for (p = ix->b[i]; p != NULL; p = next) {
-			struct pnode **head = &nb[p->h & (n - 1)];
-
-			next = p->next;
-			p->next = *head;
-			if (*head != NULL)
-				(*head)->pprev = &p->next;
-			p->pprev = head;
-			*head = p;
+	for (b = e->phead, i = e->phead_i; b != NULL && left > 0;
+	    b = b->next, i = 0)
+		for (; i < b->used && left > 0; i++, left--) {
+			p = (struct pnode *)(void *)((char *)&b->p[i] + off);
+			chain_push(&nb[p->h & (n - 1)], p);
 		}
-	}
 	free(ix->b);
 	ix->b = nb;
 	ix->mask = n - 1;
 	return 0;
 }
 
-static struct pnode *
-node_new(struct engine *e)
+/*
+ * Room for one more node: the index doubles past 1.5 nodes a bucket (its
+ * buckets are a fair part of a large replay's memory).
+ */
+static int
+index_room(struct engine *e, struct index *ix, size_t off)
 {
-	struct pnode *p = e->freelist;
-
-	if (p != NULL) {
-		e->freelist = p->next;
-		return p;
-	}
-	return malloc(sizeof(*p));
+	return ix->count > ix->mask + ix->mask / 2 ?
+	    index_grow(e, ix, off) : 0;
 }
 
-static int
-index_add(struct engine *e, struct index *ix, uint64_t h, struct session *s,
-    uint32_t idx, struct pnode **out)
+/* Link p, a node of a pending slot, into ix (index_room() first). */
+static void
+index_add(struct index *ix, struct pnode *p, uint64_t h, struct session *s,
+    uint32_t idx)
 {
-	struct pnode *p;
-
-	if (ix->count > ix->mask && index_grow(ix) != 0)
-		return -1;
-	if ((p = node_new(e)) == NULL)
-		return -1;
 	p->h = h;
 	p->s = s;
 	p->idx = idx;
-	p->next = ix->b[h & ix->mask];
-	if (p->next != NULL)
-		p->next->pprev = &p->next;
-	p->pprev = &ix->b[h & ix->mask];
-	ix->b[h & ix->mask] = p;
+	chain_push(&ix->b[h & ix->mask], p);
 	ix->count++;
-	*out = p;
-	return 0;
 }
 
 static void
-index_del(struct engine *e, struct index *ix, struct pnode *n)
+index_del(struct index *ix, struct pnode *n)
 {
-	*n->pprev = n->next;
-	if (n->next != NULL)
-		n->next->pprev = n->pprev;
-	ix->count--;
-	n->next = e->freelist;
-	e->freelist = n;
-}
+	struct pnode **pp = NULL, *before = NULL;
 
-static void
-index_free(struct index *ix)
-{
-	size_t i;
-	struct pnode *p, *next;
-
-	if (ix->b == NULL)
-		return;
-	for (i = 0; i <= ix->mask; i++)
-		for (p = ix->b[i]; p != NULL; p = next) {
-			next = p->next;
-			free(p);
-		}
-	free(ix->b);
-}
-
-/* ---- expiry FIFO (its capacity is a power of two) ---- */
-
-static int
-ring_push(struct engine *e, int64_t tx, struct pnode *ex, struct pnode *lo,
-    struct pnode *fr)
-{
-	struct expiry *nr;
-	size_t i, ncap;
-
-	if (e->rlen == e->rcap) {
-		ncap = e->rcap ? e->rcap * 2 : 1024;
-		nr = malloc(ncap * sizeof(*nr));
-		if (nr == NULL)
-			return -1;
-		for (i = 0; i < e->rlen; i++)
-			nr[i] = e->ring[(e->rhead + i) & (e->rcap - 1)];
-		free(e->ring);
-		e->ring = nr;
-		e->rcap = ncap;
-		e->rhead = 0;
+	if (n->prev != 0) {
+		before = (struct pnode *)(void *)((char *)n + n->prev);
+		if (before->next == n)
+			pp = &before->next;
 	}
-	e->ring[(e->rhead + e->rlen) & (e->rcap - 1)] =
-	    (struct expiry){ .tx_ns = tx, .ex = ex, .lo = lo, .fr = fr };
-	e->rlen++;
-	return 0;
+	if (pp == NULL) {		/* first in its chain, or not known */
+		before = NULL;
+		pp = &ix->b[n->h & ix->mask];
+		while (*pp != n) {
+			before = *pp;
+			pp = &(*pp)->next;
+		}
+	}
+	*pp = n->next;
+	if (n->next != NULL)
+		set_prev(n->next, before);
+	ix->count--;
+}
+
+/* ---- the pending FIFO ---- */
+
+/* A new slot at the young end, sent at tx; NULL when out of memory. */
+static struct pending *
+pending_push(struct engine *e, int64_t tx)
+{
+	struct pblock *b = e->ptail;
+
+	if (b == NULL || b->used == PEND_BLOCK || (b->used > 0 &&
+	    (tx < b->t0 || (uint64_t)tx - (uint64_t)b->t0 > UINT32_MAX))) {
+		if ((b = e->pspare) != NULL)
+			e->pspare = b->next;
+		else if ((b = malloc(sizeof(*b))) == NULL)
+			return NULL;
+		b->next = NULL;
+		b->used = 0;
+		if (e->ptail != NULL)
+			e->ptail->next = b;
+		else {
+			e->phead = b;
+			e->phead_i = 0;
+		}
+		e->ptail = b;
+	}
+	if (b->used == 0)
+		b->t0 = tx;
+	b->dt[b->used] = (uint32_t)((uint64_t)tx - (uint64_t)b->t0);
+	e->npending++;
+	return &b->p[b->used++];
+}
+
+/* The pending slot k places after the oldest, or NULL. */
+static const struct pending *
+pending_ahead(const struct engine *e, size_t k)
+{
+	const struct pblock *b = e->phead;
+	size_t i = e->phead_i + k;
+
+	if (k >= e->npending)
+		return NULL;
+	while (i >= b->used) {
+		i -= b->used;
+		b = b->next;
+	}
+	return &b->p[i];
+}
+
+/*
+ * Unlinking a node writes its predecessor, 30 s of capture after it was
+ * last touched: out of every cache on a large replay.  The FIFO says which
+ * nodes go next, so their predecessors are fetched some slots ahead, and
+ * the memory latencies overlap instead of adding up.
+ */
+#define EXPIRE_AHEAD	8
+
+static void
+prefetch_prev(const struct index *ix, const struct pnode *n)
+{
+	if (n->prev != 0)
+		__builtin_prefetch((const char *)n + n->prev, 1);
+	else
+		__builtin_prefetch(&ix->b[n->h & ix->mask], 1);
 }
 
 /* Drop pending probes sent before limit (all of them if all is set). */
 static void
 expire(struct engine *e, int64_t limit, int all)
 {
-	struct expiry *x;
+	const struct pending *ahead;
+	struct pending *x;
+	struct pblock *b;
 
-	while (e->rlen > 0) {
-		x = &e->ring[e->rhead];
-		if (!all && x->tx_ns > limit)
+	while (e->npending > 0) {
+		b = e->phead;
+		if (!all && b->t0 + (int64_t)b->dt[e->phead_i] > limit)
 			break;
-		index_del(e, &e->ex, x->ex);
-		index_del(e, &e->lo, x->lo);
-		if (x->fr != NULL)
-			index_del(e, &e->fr, x->fr);
-		e->rhead = (e->rhead + 1) & (e->rcap - 1);
-		e->rlen--;
+		if ((ahead = pending_ahead(e, EXPIRE_AHEAD)) != NULL) {
+			prefetch_prev(&e->ex, &ahead->ex);
+			prefetch_prev(&e->lo, &ahead->lo);
+		}
+		x = &b->p[e->phead_i];
+		index_del(&e->ex, &x->ex);
+		index_del(&e->lo, &x->lo);
+		e->npending--;
+		if (++e->phead_i < b->used)
+			continue;
+		e->phead_i = 0;
+		if (b->next != NULL) {		/* to the spares */
+			e->phead = b->next;
+			b->next = e->pspare;
+			e->pspare = b;
+		} else				/* empty: start over */
+			b->used = 0;
+	}
+}
+
+static void
+pblocks_free(struct pblock *b)
+{
+	struct pblock *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 }
 
@@ -355,10 +505,114 @@ session_unhash(struct engine *e, struct session *s)
 	}
 }
 
-static void
-session_free(struct session *s)
+/* ---- probe arrays ---- */
+
+/* Its class in the pool, or -1 for malloc(). */
+static int
+pool_class(uint32_t cap)
 {
-	free(s->probes);
+	if (cap < POOL_MIN || cap > POOL_MAX || (cap - POOL_MIN) % POOL_STEP)
+		return -1;
+	return (int)((cap - POOL_MIN) / POOL_STEP);
+}
+
+static struct probe *
+probes_alloc(struct engine *e, uint32_t cap)
+{
+	int k = pool_class(cap);
+	size_t size = (size_t)cap * sizeof(struct probe);
+	struct pool_free *f;
+	struct pool_chunk *c;
+	char *p;
+
+	if (k < 0)
+		return malloc(size);
+	if ((f = e->pfree[k]) != NULL) {
+		e->pfree[k] = f->next;
+		return (struct probe *)(void *)f;
+	}
+	if (e->pcur == NULL || (size_t)(e->pend - e->pcur) < size) {
+		if ((c = malloc(POOL_CHUNK)) == NULL)
+			return NULL;
+		c->next = e->pchunks;
+		e->pchunks = c;
+		e->pcur = (char *)c->arrays;
+		e->pend = (char *)c + POOL_CHUNK;
+	}
+	p = e->pcur;
+	e->pcur += size;
+	return (struct probe *)(void *)p;
+}
+
+static void
+probes_free(struct engine *e, struct probe *a, uint32_t cap)
+{
+	int k = pool_class(cap);
+	struct pool_free *f = (struct pool_free *)(void *)a;
+
+	if (a == NULL)
+		return;
+	if (k < 0) {
+		free(a);
+		return;
+	}
+	f->next = e->pfree[k];
+	e->pfree[k] = f;
+}
+
+/* a (cap probes, n of them used) moved to an array of ncap; NULL: none. */
+static struct probe *
+probes_grow(struct engine *e, struct probe *a, uint32_t n, uint32_t cap,
+    uint32_t ncap)
+{
+	struct probe *na;
+
+	if (pool_class(cap) < 0 && pool_class(ncap) < 0)
+		return realloc(a, (size_t)ncap * sizeof(*a));
+	if ((na = probes_alloc(e, ncap)) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(na, a, (size_t)n * sizeof(*a));
+	probes_free(e, a, cap);
+	return na;
+}
+
+/* Room for one more probe in s; -1 when out of memory. */
+static int
+session_room(struct engine *e, struct session *s)
+{
+	struct probe *np;
+	uint32_t ncap;
+
+	if (s->n < s->cap)
+		return 0;
+	/* Most traces are short: 16, then 4 more up to 64, then half. */
+	ncap = s->cap == 0 ? 16 : s->cap < 64 ? s->cap + 4 :
+	    s->cap + s->cap / 2;
+	if (ncap > e->o.max_probes)
+		ncap = (uint32_t)e->o.max_probes;
+	if ((np = probes_grow(e, s->probes, s->n, s->cap, ncap)) == NULL)
+		return -1;
+	s->probes = np;
+	s->cap = ncap;
+	return 0;
+}
+
+static void
+pool_free_all(struct engine *e)
+{
+	struct pool_chunk *c, *next;
+
+	for (c = e->pchunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+}
+
+static void
+session_free(struct engine *e, struct session *s)
+{
+	probes_free(e, s->probes, s->cap);
 	free(s);
 }
 
@@ -513,7 +767,8 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id,
 		s->orphans += s->n;
 		s->n = 0;
 		s->replyonly = 0;
-		s->ttl0 = p->ip.ttl;
+		s->ttl0 = s->ttl_lo = p->ip.ttl;
+		s->lo_answered = 0;
 		s->f3->probed = 1;
 		return e->last_s = s;
 	}
@@ -521,24 +776,50 @@ session_get(struct engine *e, const struct pkt *p, uint16_t id,
 		if ((s = session_new(e, p->ip.src, p->ip.dst, p->ip.proto, id,
 		    m)) == NULL)
 			return NULL;
-		s->ttl0 = p->ip.ttl;
+		s->ttl0 = s->ttl_lo = p->ip.ttl;
 		s->f3->probed = 1;
 	}
 	return e->last_s = s;
 }
 
+/* s is a traceroute's: it makes a trace when it closes. */
 static void
 promote(struct engine *e, struct session *s)
 {
-	if (s->promoted)
-		return;
+	(void)e;
 	s->promoted = 1;
-	s->emit_next = NULL;
-	if (e->emit_tail)
-		e->emit_tail->emit_next = s;
-	else
-		e->emit_head = s;
-	e->emit_tail = s;
+}
+
+/*
+ * A traceroute run again to the same destination, with the same method
+ * and identifier (a sweep, a repeated measurement), would add its probes
+ * to the open session of the run before it: the session would stay open
+ * while the runs go on, and the runs would come out as one trace.  So a
+ * probe begins a new session when it goes back to the session's lowest
+ * TTL, after higher ones, at which a probe was answered already, and the
+ * session has sent nothing for RESTART_GAP_NS.  Tools that return to a
+ * TTL within one run do not look like that: lasthop retries only TTLs that
+ * no reply answered, and mtr's rounds follow each other within its
+ * interval (1 s).
+ */
+static int
+is_restart(const struct engine *e, const struct session *s,
+    const struct pkt *p)
+{
+	return s->multi_ttl && p->ip.ttl == s->ttl_lo && s->lo_answered &&
+	    ts_sub(e->now, s->last_act) >= RESTART_GAP_NS;
+}
+
+/*
+ * s no longer takes probes: a later probe of its flow begins a new
+ * session.  s stays in the LRU list, where it closes when its window has
+ * passed, and its pending probes can still be answered until then.
+ */
+static void
+session_retire(struct engine *e, struct session *s)
+{
+	session_unhash(e, s);
+	s->retired = 1;
 }
 
 /* ---- probes ---- */
@@ -548,15 +829,18 @@ add_probe(struct engine *e, const struct probe_method *m,
     const struct pkt *p, char *err, size_t errlen)
 {
 	struct session *s;
-	struct probe *pr, *np;
-	struct pnode *nx, *nl, *nf = NULL;
+	struct probe *pr;
+	struct pending *x;
 	int sid = m->session_id(p->l4.t8, p->l4.t8len);
-	uint32_t ncap;
 
 	if (sid < 0)
 		return 0;	/* decode guarantees 8 bytes; defensive */
 	e->st.probes++;
 	s = session_get(e, p, (uint16_t)sid, m);
+	if (s != NULL && is_restart(e, s, p)) {
+		session_retire(e, s);
+		s = session_get(e, p, (uint16_t)sid, m);
+	}
 	if (s == NULL)
 		return lh_err(err, errlen, "out of memory");
 	s->last_act = e->now;
@@ -566,6 +850,10 @@ add_probe(struct engine *e, const struct probe_method *m,
 	}
 	if (p->ip.ttl != s->ttl0)
 		s->multi_ttl = 1;
+	if (p->ip.ttl < s->ttl_lo) {
+		s->ttl_lo = p->ip.ttl;
+		s->lo_answered = 0;
+	}
 	if (s->multi_ttl)
 		promote(e, s);
 	if (!s->promoted && s->n >= NOISE_PROBES)
@@ -576,16 +864,11 @@ add_probe(struct engine *e, const struct probe_method *m,
 		s->dropped++;
 		return 0;
 	}
-	if (s->n == s->cap) {
-		ncap = s->cap ? s->cap * 2 : 16;
-		if (ncap > e->o.max_probes)
-			ncap = (uint32_t)e->o.max_probes;
-		np = realloc(s->probes, ncap * sizeof(*np));
-		if (np == NULL)
-			return lh_err(err, errlen, "out of memory");
-		s->probes = np;
-		s->cap = ncap;
-	}
+	if (session_room(e, s) != 0 ||
+	    index_room(e, &e->ex, offsetof(struct pending, ex)) != 0 ||
+	    index_room(e, &e->lo, offsetof(struct pending, lo)) != 0 ||
+	    (x = pending_push(e, e->now)) == NULL)
+		return lh_err(err, errlen, "out of memory");
 	pr = &s->probes[s->n];
 	memset(pr, 0, sizeof(*pr));
 	pr->tx_ns = p->ts_ns;
@@ -597,37 +880,44 @@ add_probe(struct engine *e, const struct probe_method *m,
 	pr->own = p->own_probe;
 	s->own |= pr->own;	/* lasthop's: a replay judges as the run did */
 	m->record(pr, p);
-	if (index_add(e, &e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
-	    s->sid, pr->ipid, pr->t8), s, s->n, &nx) != 0)
-		return lh_err(err, errlen, "out of memory");
-	if (index_add(e, &e->lo, key_hash(p->ip.src, p->ip.dst, p->ip.proto,
-	    s->sid, pr->t8 + m->key_off), s, s->n, &nl) != 0)
-		return lh_err(err, errlen, "out of memory");
+	index_add(&e->ex, &x->ex, exact_hash(p->ip.src, p->ip.dst,
+	    p->ip.proto, s->sid, pr->ipid, pr->t8), s, s->n);
+	index_add(&e->lo, &x->lo, key_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    s->sid, pr->t8 + m->key_off), s, s->n);
 	if (p->ip.mf) {
-		/* A first fragment: later ones and their quotes find it here. */
+		/* A first fragment: later ones and their quotes find it. */
+		struct fragslot *f = &e->frag[e->nfrag++ % FRAG_SLOTS];
+
 		pr->fragsize = p->ip.totlen;
-		if (index_add(e, &e->fr, frag_hash(p->ip.src, p->ip.dst,
-		    p->ip.proto, pr->ipid), s, s->n, &nf) != 0)
-			return lh_err(err, errlen, "out of memory");
+		*f = (struct fragslot){ .tx = e->now, .s = s, .idx = s->n,
+		    .src = p->ip.src, .dst = p->ip.dst, .ipid = pr->ipid,
+		    .proto = p->ip.proto, .used = 1 };
 	}
-	if (ring_push(e, e->now, nx, nl, nf) != 0)
-		return lh_err(err, errlen, "out of memory");
 	s->n++;
 	return 0;
 }
 
-/* The pending fragmented probe that a later fragment belongs to, or NULL. */
-static struct pnode *
+/*
+ * The pending fragmented probe with this flow and IP ID, or NULL: the
+ * newest such (a slot's session is valid while the slot is within the
+ * window: a session closes only after all its probes have left it).
+ */
+static struct fragslot *
 frag_probe(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
     uint16_t ipid)
 {
-	uint64_t h = frag_hash(src, dst, proto, ipid);
-	struct pnode *n;
+	int64_t limit = ts_sub(e->now, e->o.window_ns);
+	unsigned i, n = e->nfrag < FRAG_SLOTS ? e->nfrag : FRAG_SLOTS;
+	struct fragslot *f;
 
-	for (n = e->fr.b[h & e->fr.mask]; n != NULL; n = n->next)
-		if (n->h == h && n->s->src == src && n->s->dst == dst &&
-		    n->s->proto == proto && n->s->probes[n->idx].ipid == ipid)
-			return n;
+	for (i = 1; i <= n; i++) {
+		f = &e->frag[(e->nfrag - i) % FRAG_SLOTS];
+		if (!f->used || f->tx <= limit)
+			break;		/* older ones are older still */
+		if (f->src == src && f->dst == dst && f->proto == proto &&
+		    f->ipid == ipid)
+			return f;
+	}
 	return NULL;
 }
 
@@ -638,16 +928,16 @@ frag_probe(struct engine *e, uint32_t src, uint32_t dst, uint8_t proto,
 static void
 add_fragment(struct engine *e, const struct pkt *p)
 {
-	struct pnode *n = frag_probe(e, p->ip.src, p->ip.dst, p->ip.proto,
+	struct fragslot *f = frag_probe(e, p->ip.src, p->ip.dst, p->ip.proto,
 	    p->ip.id);
 	uint32_t whole;
 
-	if (n == NULL || p->ip.mf)
+	if (f == NULL || p->ip.mf)
 		return;
 	whole = (uint32_t)p->ip.hlen + (uint32_t)p->ip.frag * 8 +
 	    (uint32_t)(p->ip.totlen - p->ip.hlen);
-	if (whole <= 0xffff)
-		n->s->probes[n->idx].size = (uint16_t)whole;
+	if (whole <= 0xffff && f->idx < f->s->n)
+		f->s->probes[f->idx].size = (uint16_t)whole;
 }
 
 /* ---- replies ---- */
@@ -664,17 +954,6 @@ struct reply {
 	enum reply_kind	 kind;
 };
 
-/* a - b saturated: a hostile capture can put any value in a timestamp. */
-static int64_t
-ts_sub(int64_t a, int64_t b)
-{
-	if (b > 0 && a < INT64_MIN + b)
-		return INT64_MIN;
-	if (b < 0 && a > INT64_MAX + b)
-		return INT64_MAX;
-	return a - b;
-}
-
 static void
 attach(struct engine *e, struct session *s, uint32_t idx,
     const struct reply *r, uint8_t rw, uint8_t seen)
@@ -689,6 +968,8 @@ attach(struct engine *e, struct session *s, uint32_t idx,
 		return;
 	}
 	s->replies++;
+	if (pr->ttl == s->ttl_lo)
+		s->lo_answered = 1;
 	pr->rkind = (uint8_t)r->kind;
 	pr->raddr = p->ip.src;
 	pr->rx_ns = p->ts_ns;
@@ -913,15 +1194,15 @@ settle(struct engine *e, struct ranking *k)
 static int
 match_fragment_quote(struct engine *e, const struct reply *r)
 {
-	struct pnode *n = frag_probe(e, r->src, r->dst, r->proto, r->ipid);
+	struct fragslot *f = frag_probe(e, r->src, r->dst, r->proto, r->ipid);
 
-	if (n == NULL)
+	if (f == NULL || f->idx >= f->s->n)
 		return 0;
-	if (n->s->probes[n->idx].rkind != RK_NONE) {
-		n->s->fragreps++;
+	if (f->s->probes[f->idx].rkind != RK_NONE) {
+		f->s->fragreps++;
 		return 1;
 	}
-	attach(e, n->s, n->idx, r, 0, 0);
+	attach(e, f->s, f->idx, r, 0, 0);
 	return 1;
 }
 
@@ -1043,23 +1324,15 @@ static int
 keep_reply(struct engine *e, struct session *s, const struct reply *r,
     const uint8_t *t8, size_t n, int has_ipid)
 {
-	struct probe *pr, *np;
+	struct probe *pr;
 	struct pkt tmp;
-	uint32_t ncap;
 
 	if (s->n >= e->o.max_probes) {
 		s->dropped++;
 		return 0;
 	}
-	if (s->n == s->cap) {
-		ncap = s->cap ? s->cap * 2 : 16;
-		if (ncap > e->o.max_probes)
-			ncap = (uint32_t)e->o.max_probes;
-		if ((np = realloc(s->probes, ncap * sizeof(*np))) == NULL)
-			return -1;
-		s->probes = np;
-		s->cap = ncap;
-	}
+	if (session_room(e, s) != 0)
+		return -1;
 	pr = &s->probes[s->n];
 	memset(pr, 0, sizeof(*pr));
 	memset(&tmp.l4, 0, sizeof(tmp.l4));
@@ -1398,7 +1671,12 @@ session_emit(struct engine *e, struct session *s, char *err, size_t errlen)
 	return rc;
 }
 
-/* Close idle sessions and emit, in promotion order, every closed one. */
+/*
+ * Close the sessions idle for a window (all of them at the end of the
+ * input), oldest activity first, and emit each traceroute among them as it
+ * closes: traces come out in the order of their last probe in the capture.
+ * Nothing waits for a session that stays open.
+ */
 static int
 advance(struct engine *e, int all, char *err, size_t errlen)
 {
@@ -1413,22 +1691,14 @@ advance(struct engine *e, int all, char *err, size_t errlen)
 		expire(e, limit, all);
 	while ((s = e->lru_head) != NULL && (all || s->last_act < limit)) {
 		lru_unlink(e, s);
-		session_unhash(e, s);
+		if (!s->retired)
+			session_unhash(e, s);
 		flow3_release(e, s);
-		s->closed = 1;
-		if (!s->promoted) {
-			if (s->replyonly)
-				note_unmatched_dst(e, s->dst, s->n);
-			session_free(s);
-		}
-	}
-	while ((s = e->emit_head) != NULL && s->closed) {
-		e->emit_head = s->emit_next;
-		if (e->emit_head == NULL)
-			e->emit_tail = NULL;
-		if (rc == 0)
+		if (s->promoted && rc == 0)
 			rc = session_emit(e, s, err, errlen);
-		session_free(s);
+		else if (!s->promoted && s->replyonly)
+			note_unmatched_dst(e, s->dst, s->n);
+		session_free(e, s);
 	}
 	return rc;
 }
@@ -1464,7 +1734,7 @@ engine_new(const struct engine_opts *o, engine_emit_fn emit, void *arg,
 	e->f3mask = 255;
 	e->f3 = calloc(e->f3mask + 1, sizeof(*e->f3));
 	if (e->sh == NULL || e->f3 == NULL || index_init(&e->ex, 1024) != 0 ||
-	    index_init(&e->lo, 1024) != 0 || index_init(&e->fr, 64) != 0) {
+	    index_init(&e->lo, 1024) != 0) {
 		engine_free(e);
 		lh_err(err, errlen, "out of memory");
 		return NULL;
@@ -1493,6 +1763,10 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 	expire(e, ts_sub(e->now, e->o.window_ns), 0);
 	memset(&r, 0, sizeof(r));
 	r.p = p;
+	if (p->kind == PKT_FRAGMENT) {
+		add_fragment(e, p);
+		return advance(e, 0, err, errlen);
+	}
 	if (p->kind == PKT_ICMP_ERROR) {
 		if ((m = probe_by_proto(p->qip.proto)) == NULL)
 			return advance(e, 0, err, errlen);
@@ -1546,16 +1820,14 @@ engine_pkt(struct engine *e, const struct pkt *p, char *err, size_t errlen)
 }
 
 int
-engine_frame(struct engine *e, int linktype, int64_t ts_ns,
-    const uint8_t *data, size_t caplen, char *err, size_t errlen)
+engine_decode(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, struct pkt *p)
 {
-	struct pkt p;
-
 	e->st.frames++;
-	switch (decode_frame(linktype, data, caplen, &p)) {
+	switch (decode_frame(linktype, data, caplen, p)) {
 	case DEC_OK:
-		p.ts_ns = ts_ns;
-		return engine_pkt(e, &p, err, errlen);
+		p->ts_ns = ts_ns;
+		return 1;
 	case DEC_NOT_IP:
 		e->st.not_ip++;
 		break;
@@ -1566,15 +1838,90 @@ engine_frame(struct engine *e, int linktype, int64_t ts_ns,
 		e->st.malformed++;
 		break;
 	case DEC_FRAGMENT:
+		/* fed in order too: it may complete a probe's length */
 		e->st.fragments++;
-		p.ts_ns = ts_ns;
-		add_fragment(e, &p);
-		break;
+		p->ts_ns = ts_ns;
+		p->kind = PKT_FRAGMENT;
+		return 1;
 	case DEC_LINKTYPE:
 		e->st.bad_linktype++;
 		break;
 	}
 	return 0;
+}
+
+int
+engine_frame(struct engine *e, int linktype, int64_t ts_ns,
+    const uint8_t *data, size_t caplen, char *err, size_t errlen)
+{
+	struct pkt p;
+
+	if (engine_decode(e, linktype, ts_ns, data, caplen, &p) != 1)
+		return 0;
+	return engine_pkt(e, &p, err, errlen);
+}
+
+/*
+ * On a large replay, the buckets and chains the matcher reads for a packet
+ * were last touched seconds of capture earlier and are out of the caches:
+ * each read waits for memory.  A caller that decodes packets ahead of
+ * feeding them (replay_capfile()) hands each one here twice: stage 0 asks
+ * for the buckets the packet's keys fall in (the session hash's, the
+ * exact and key indexes'), stage 1, a packet later, for the first node of
+ * each of those chains.  Nothing is written and no node is read; the keys
+ * are those engine_pkt() and add_probe() compute, through the modules.
+ * While few probes are pending, all of that is in the caches anyway, and
+ * nothing is done.
+ */
+static void
+prefetch_bucket(const struct index *ix, uint64_t h, int stage)
+{
+	struct pnode *const *b = &ix->b[h & ix->mask];
+
+	if (stage == 0)
+		__builtin_prefetch(b);
+	else if (*b != NULL)
+		__builtin_prefetch(*b);
+}
+
+/* Below this many pending probes, what the matcher reads stays in cache. */
+#define PREFETCH_MIN	8192
+
+void
+engine_prefetch(const struct engine *e, const struct pkt *p, int stage)
+{
+	const struct probe_method *m;
+	struct probe_answer a;
+	int sid;
+
+	if (e->npending < PREFETCH_MIN)
+		return;
+	if (p->kind == PKT_ICMP_ERROR) {
+		if ((m = probe_by_proto(p->qip.proto)) == NULL ||
+		    p->ql4.t8len != 8 ||
+		    (sid = m->session_id(p->ql4.t8, p->ql4.t8len)) < 0)
+			return;
+		prefetch_bucket(&e->ex, exact_hash(p->qip.src, p->qip.dst,
+		    p->qip.proto, (uint16_t)sid, p->qip.id, p->ql4.t8), stage);
+		return;
+	}
+	if (p->kind == PKT_FRAGMENT ||
+	    (m = probe_by_proto(p->ip.proto)) == NULL)
+		return;
+	if (m->answer(p, &a))
+		prefetch_bucket(&e->lo, key_hash(p->ip.dst, p->ip.src,
+		    p->ip.proto, a.sid, a.key), stage);
+	if (!m->is_probe(p) ||
+	    (sid = m->session_id(p->l4.t8, p->l4.t8len)) < 0)
+		return;
+	/* a probe: its session, then its place in both indexes */
+	if (stage == 0)
+		__builtin_prefetch(&e->sh[session_hash(p->ip.src, p->ip.dst,
+		    p->ip.proto, (uint16_t)sid) & e->shmask]);
+	prefetch_bucket(&e->ex, exact_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    (uint16_t)sid, p->ip.id, p->l4.t8), stage);
+	prefetch_bucket(&e->lo, key_hash(p->ip.src, p->ip.dst, p->ip.proto,
+	    (uint16_t)sid, p->l4.t8 + m->key_off), stage);
 }
 
 int
@@ -1599,16 +1946,13 @@ engine_free(struct engine *e)
 		return;
 	for (s = e->lru_head; s != NULL; s = next) {
 		next = s->lru_next;
-		if (!s->promoted)
-			session_free(s);
+		session_free(e, s);
 	}
-	for (s = e->emit_head; s != NULL; s = next) {
-		next = s->emit_next;
-		session_free(s);
-	}
-	index_free(&e->ex);
-	index_free(&e->lo);
-	index_free(&e->fr);
+	free(e->ex.b);
+	free(e->lo.b);
+	pblocks_free(e->phead);
+	pblocks_free(e->pspare);
+	pool_free_all(e);
 	for (i = 0; e->f3 != NULL && i <= e->f3mask; i++)
 		while (e->f3[i] != NULL) {
 			struct flow3 *f = e->f3[i];
@@ -1617,13 +1961,6 @@ engine_free(struct engine *e)
 			free(f);
 		}
 	free(e->f3);
-	while (e->freelist != NULL) {
-		struct pnode *n = e->freelist;
-
-		e->freelist = n->next;
-		free(n);
-	}
-	free(e->ring);
 	free(e->sh);
 	free(e);
 }

@@ -21,6 +21,7 @@
 #include "analysis.h"
 #include "jsonin.h"
 #include "lh.h"
+#include "probe.h"
 #include "proto.h"
 
 /* Element paths are cut at PATHLEN; only an error message would show it. */
@@ -498,13 +499,34 @@ read_mpls(const struct jctx *c, const json_t *po, const char *path,
 	return 1;
 }
 
+static int read_reply(const struct jctx *, const json_t *, const char *,
+    struct probe *);
+static int read_rewritten(const struct jctx *, const json_t *, const char *,
+    struct probe *);
+static int read_inferred(const struct jctx *, const json_t *, const char *,
+    struct probe *);
+
+/* The RW_* index of a field name in "rewritten" ("ip_id", ...). */
+static int
+rw_index(const struct jctx *c, const json_t *v, const char *path)
+{
+	int f;
+
+	if (!json_is_string(v))
+		return jbad(c, path, "rewritten", "holds %s, not a field name",
+		    jtype(v));
+	for (f = 0; f < RW_NFIELDS; f++)
+		if (strcmp(json_string_value(v), rw_key(f)) == 0)
+			return f;
+	return jbad(c, path, "rewritten", "names no field lasthop knows");
+}
+
 static int
 read_probe(const struct jctx *c, const json_t *po, const char *path,
     uint8_t ttl, struct probe *p)
 {
 	json_t *rv = NULL;
-	const char *mark = NULL;
-	int kind = 0, b = 0, has_addr, rc;
+	int b = 0, has_addr, rc;
 	double rtt;
 	int64_t rtt_ns;
 
@@ -512,6 +534,12 @@ read_probe(const struct jctx *c, const json_t *po, const char *path,
 		return -1;
 	memset(p, 0, sizeof(*p));
 	p->ttl = ttl;
+	if ((rc = jbool(c, po, path, "ttl_inferred", 0, &b)) < 0)
+		return -1;
+	p->inferred = rc == 1 && b;
+	b = 0;
+	if (p->inferred)
+		return read_inferred(c, po, path, p);
 	if (jtime(c, po, path, "sent", &p->tx_ns) < 0 ||
 	    ju16(c, po, path, "ipid", F_REQ, &p->ipid) < 0 ||
 	    ju16(c, po, path, "size", F_REQ, &p->size) < 0 ||
@@ -545,6 +573,17 @@ read_probe(const struct jctx *c, const json_t *po, const char *path,
 		return jbad(c, path, "rtt_ms", "sent + rtt_ms is past the year "
 		    "2262");
 	p->rx_ns = p->tx_ns + rtt_ns;
+	return read_reply(c, po, path, p);
+}
+
+/* A probe's reply members, past its address and RTT. */
+static int
+read_reply(const struct jctx *c, const json_t *po, const char *path,
+    struct probe *p)
+{
+	const char *mark = NULL;
+	int kind = 0, b = 0, rc;
+
 	if (jenum(c, po, path, "reply", F_REQ, reply_names, NELEM(reply_names),
 	    &kind) < 0)
 		return -1;
@@ -571,7 +610,57 @@ read_probe(const struct jctx *c, const json_t *po, const char *path,
 	if ((rc = jbool(c, po, path, "nat", 0, &b)) < 0)
 		return -1;
 	p->nat = rc == 1 && b;
+	if (read_rewritten(c, po, path, p) < 0)
+		return -1;
 	return 1;
+}
+
+/* "rewritten": the fields its quote showed changed (needs "nat"). */
+static int
+read_rewritten(const struct jctx *c, const json_t *po, const char *path,
+    struct probe *p)
+{
+	json_t *a = NULL;
+	size_t i;
+	int rc, f;
+
+	if ((rc = jarray(c, po, path, "rewritten", 0, RW_NFIELDS, &a)) <= 0)
+		return rc;
+	if (!p->nat)
+		return jbad(c, path, "rewritten", "is set, but nat is not");
+	for (i = 0; i < json_array_size(a); i++) {
+		if ((f = rw_index(c, json_array_get(a, i), path)) < 0)
+			return -1;
+		p->rw |= (uint8_t)(1u << f);
+	}
+	return 1;
+}
+
+/*
+ * A probe rebuilt from its reply (a reply-only capture): no send time or
+ * RTT; the IP ID and size it quoted, or null for a direct answer.
+ */
+static int
+read_inferred(const struct jctx *c, const json_t *po, const char *path,
+    struct probe *p)
+{
+	json_t *v = NULL;
+	int rc;
+
+	if (jaddr(c, po, path, "addr", F_REQ, &p->raddr) < 0 ||
+	    ju16(c, po, path, "sport", F_REQ, &p->sport) < 0 ||
+	    ju16(c, po, path, "dport", F_REQ, &p->dport) < 0 ||
+	    (rc = ju16(c, po, path, "ipid", F_REQ | F_NULL, &p->ipid)) < 0 ||
+	    ju16(c, po, path, "size", rc == 1 ? F_REQ : F_REQ | F_NULL,
+	    &p->size) < 0)
+		return -1;
+	if (jget(c, po, path, "sent", F_REQ | F_NULL, &v) != 0)
+		return jbad(c, path, "sent", "is set for a probe whose TTL "
+		    "was inferred (its send time is not known)");
+	if (jget(c, po, path, "rtt_ms", F_REQ | F_NULL, &v) != 0)
+		return jbad(c, path, "rtt_ms", "is set for a probe whose TTL "
+		    "was inferred (its send time is not known)");
+	return read_reply(c, po, path, p);
 }
 
 /*
@@ -1127,6 +1216,115 @@ fail:
 
 /* ---- traces ---- */
 
+/* The names infer.h and the modules give, as static strings again. */
+static const char *
+infer_anchor_static(const char *s)
+{
+	static const char *const anchors[] = { "tool", "reply-ttl", "own" };
+	size_t i;
+
+	for (i = 0; i < NELEM(anchors); i++)
+		if (strcmp(s, anchors[i]) == 0)
+			return anchors[i];
+	return NULL;
+}
+
+static const char *
+infer_field_static(uint8_t proto, const char *s)
+{
+	const struct probe_method *m = probe_by_proto(proto);
+	size_t i;
+
+	for (i = 0; m != NULL && i < INFER_COUNTERS; i++)
+		if (m->counter_name[i] != NULL &&
+		    strcmp(s, m->counter_name[i]) == 0)
+			return m->counter_name[i];
+	return NULL;
+}
+
+/*
+ * What a trace says of its own making (all optional, for results written
+ * before them): "fragment_replies", "rewritten" (where quotes showed
+ * fields changed), "ambiguous_from", "reply_only".
+ */
+static int
+read_provenance(const struct jctx *c, const json_t *to, const char *path,
+    struct trace *t)
+{
+	static const char *const rules[] = {
+		[INFER_NONE] = "none", [INFER_OWN] = "own",
+		[INFER_COUNTER] = "counter", [INFER_ROUNDS] = "rounds",
+	};
+	json_t *a = NULL, *ro = NULL, *x;
+	const char *str = NULL;
+	char xp[PATHLEN];
+	json_int_t v;
+	size_t i;
+	int rc, f, rule = 0;
+
+	if (json_object_get(to, "fragment_replies") != NULL &&
+	    jcount(c, to, path, "fragment_replies", &t->frag_replies) < 0)
+		return -1;
+	if ((rc = jarray(c, to, path, "rewritten", 0, RW_NFIELDS, &a)) < 0)
+		return -1;
+	for (i = 0; rc == 1 && i < json_array_size(a); i++) {
+		struct rw_summary *r = &t->rws[t->nrws];
+		int mixed = 0;
+
+		x = json_array_get(a, i);
+		snprintf(xp, sizeof(xp), "%s.rewritten[%zu]", path, i);
+		if (jobject(c, x, xp) != 0 ||
+		    (f = rw_index(c, json_object_get(x, "field"), xp)) < 0 ||
+		    ju8(c, x, xp, "kept_to_hop", F_REQ | F_NULL, 0, &r->after) < 0 ||
+		    ju8(c, x, xp, "from_hop", F_REQ, 1, &r->from) < 0 ||
+		    jbool(c, x, xp, "mixed", F_REQ, &mixed) < 0 ||
+		    jint(c, x, xp, "quotes", F_REQ, 1, UINT32_MAX, &v) < 0)
+			return -1;
+		r->field = (uint8_t)f;
+		r->mixed = (uint8_t)mixed;
+		r->quotes = (uint32_t)v;
+		t->nrws++;
+	}
+	if ((rc = jarray(c, to, path, "ambiguous_from", 0, TRACE_AMB_ADDRS,
+	    &a)) < 0)
+		return -1;
+	for (i = 0; rc == 1 && i < json_array_size(a); i++) {
+		x = json_array_get(a, i);
+		if (!json_is_string(x) ||
+		    parse_addr(json_string_value(x), &t->amb_from[i]) != 0)
+			return jbad(c, path, "ambiguous_from", "holds something "
+			    "that is not an IPv4 address");
+		t->namb_from++;
+	}
+	if ((rc = jget(c, to, path, "reply_only", F_NULL, &ro)) <= 0)
+		return rc;
+	snprintf(xp, sizeof(xp), "%s.reply_only", path);
+	if (jobject(c, ro, xp) != 0 ||
+	    jenum(c, ro, xp, "rule", F_REQ, rules, NELEM(rules), &rule) < 0)
+		return -1;
+	t->reply_only = 1;
+	t->infer_rule = (uint8_t)rule;
+	if (rule != INFER_COUNTER && rule != INFER_ROUNDS)
+		return 1;
+	if (jstr(c, ro, xp, "field", F_REQ, 64, &str) < 0)
+		return -1;
+	if ((t->infer_field = infer_field_static(t->proto, str)) == NULL)
+		return jbad(c, xp, "field", "is no counter of this method");
+	if (rule == INFER_COUNTER) {
+		if (jint(c, ro, xp, "per_ttl", F_REQ, 1, 255, &v) < 0)
+			return -1;
+		t->infer_q = (uint8_t)v;
+	}
+	if (jint(c, ro, xp, "first", F_REQ, 0, UINT32_MAX, &v) < 0)
+		return -1;
+	t->infer_base = (uint32_t)v;
+	if (jstr(c, ro, xp, "anchor", F_REQ, 16, &str) < 0)
+		return -1;
+	if ((t->infer_anchor = infer_anchor_static(str)) == NULL)
+		return jbad(c, xp, "anchor", "is not tool, reply-ttl or own");
+	return 1;
+}
+
 static struct trace *
 read_trace(const struct jctx *c, const json_t *to, const char *path)
 {
@@ -1211,8 +1409,12 @@ read_trace(const struct jctx *c, const json_t *to, const char *path)
 		t->flow_dport = dport;
 	}
 	t->past_dst = past;
-	if (read_hops(c, hops, path, t) < 0)
+	if (read_provenance(c, to, path, t) < 0 ||
+	    read_hops(c, hops, path, t) < 0)
 		goto fail;
+	for (i = 0; i < inhops; i++)	/* inferred: no send time of their own */
+		if (t->probes[i].inferred)
+			t->probes[i].tx_ns = t->probes[i].rx_ns = t->first_ns;
 	/* The probes past the end: unanswered placeholders after the hops. */
 	last_ttl = t->nhops ? t->hops[t->nhops - 1].ttl : 0;
 	for (i = inhops; i < t->nprobes; i++) {

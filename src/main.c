@@ -109,7 +109,8 @@ usage(FILE *fp)
 "  -g, --gap-limit N     silent hops after the last answer that make the\n"
 "                        stop reason 'gap limit' (1-255, default %d)\n"
 "      --window SEC      how long a probe waits for its reply in capture\n"
-"                        time (1-3600, default %lld)\n"
+"                        time; a trace idle this long is finished and\n"
+"                        written (1-3600, default %lld)\n"
 "      --late SEC        replies slower than this are marked late\n"
 "                        (0.001-3600, default %lld)\n"
 "      --no-verdict      paths only: no annotation, handoff or verdict\n"
@@ -770,7 +771,7 @@ struct common_opts {
 };
 
 /* Traces that may wait for the replay worker (a few KiB each). */
-#define REPLAY_QUEUE	256
+#define REPLAY_QUEUE	128
 
 #define COMMON_LONGOPTS \
 	{ "format",	required_argument, NULL, 'F' }, \
@@ -908,6 +909,7 @@ replay_one(struct capfile *cf, const char *path, struct engine_opts *eo,
 	fs.reader = capfile_reader(cf);
 	fs.st = &res.st;
 	fs.warning = ex == LH_EXIT_PARTIAL ? damage : NULL;
+	fs.filtered = capfile_filtered(cf);
 	if (w->ops->file_done(w, &fs, err, sizeof(err)) != 0)
 		goto fail;
 	return ex;

@@ -3,8 +3,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "analysis.h"
 #include "destsum.h"
 #include "diagram.h"
@@ -66,19 +64,16 @@ fmt_time(int64_t ns, char *buf, size_t buflen)
 	return buf;
 }
 
-/* Round-trip time in whole microseconds (capture timestamps). */
+/*
+ * Round-trip time in whole microseconds (capture timestamps, any int64_t
+ * a hostile file holds: the difference is taken without overflow).
+ */
 static int64_t
 rtt_us(const struct probe *p)
 {
-	int64_t d = p->rx_ns - p->tx_ns;
-
-	return d < 0 ? 0 : d / 1000;	/* a capture out of time order: 0 */
-}
-
-static double
-rtt_ms(const struct probe *p)
-{
-	return (double)rtt_us(p) / 1000.0;
+	if (p->rx_ns < p->tx_ns)
+		return 0;	/* a capture out of time order: 0 */
+	return (int64_t)(((uint64_t)p->rx_ns - (uint64_t)p->tx_ns) / 1000);
 }
 
 /* traceroute's mark for a reply, "" for none. */
@@ -728,129 +723,386 @@ static const struct writer_ops text_ops = {
 
 /* ---- JSON ---- */
 
-#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+/*
+ * A streaming JSON writer: every member and element goes straight into a
+ * line buffer, in the order it is written, compact (no whitespace), with
+ * the bytes jansson's JSON_COMPACT | JSON_REAL_PRECISION(12) dump gave
+ * when the writer built a jansson tree (the goldens hold them).  Each
+ * nesting level remembers whether it has an element already, for the
+ * commas.  A member is a key, then one value:
+ *
+ *	jw_key(j, "replies");  jw_int(j, t->replies);
+ *	jw_kint(j, "replies", t->replies);	(the same, in one call)
+ *
+ * Keys are string literals of plain ASCII and are written as they are.
+ */
+#define JW_DEPTH	32
 
 /*
- * Probe objects are most of a result, and allocating and freeing one per
- * probe cost more than dumping it.  So they are reused: the keys of a
- * probe's object, and their order, depend only on its shape (probe_shape()),
- * and each shape seen keeps one object whose values are set in place
- * (json_probe()) before it is dumped.
+ * The date and time of day fmt_time() wrote for one second: probes sent
+ * within the same second (most of a trace's) reuse it, and only the
+ * microseconds are written again.
  */
-#define JSON_SHAPES	32	/* shapes kept; a rarer one gets a fresh object */
-
-struct json_shape {
-	unsigned	 key;
-	json_t		*o;
+struct jw_clock {
+	int64_t		 sec;
+	int		 valid;
+	char		 ymdhms[19];	/* "YYYY-MM-DDThh:mm:ss" */
 };
+
+struct jw {
+	struct jw_clock	*clock;		/* NULL: none */
+	struct lbuf	*lb;
+	unsigned	 depth;		/* 0: outside every value */
+	uint32_t	 more;		/* bit d: level d has an element */
+	int		 keyed;		/* a key waits for its value */
+};
+
+static void
+jw_init(struct jw *j, struct lbuf *lb, struct jw_clock *clock)
+{
+	j->clock = clock;
+	j->lb = lb;
+	j->depth = 0;
+	j->more = 0;
+	j->keyed = 0;
+}
+
+/* The comma before every element of a level but its first. */
+static inline void
+jw_sep(struct jw *j)
+{
+	uint32_t bit = (uint32_t)1 << j->depth;
+
+	if (j->more & bit)
+		lb_mem(j->lb, ",", 1);
+	else
+		j->more |= bit;
+}
+
+/* Before a value: the comma, unless it is a member's (after its key). */
+static inline void
+jw_val(struct jw *j)
+{
+	if (j->keyed)
+		j->keyed = 0;
+	else
+		jw_sep(j);
+}
+
+static inline void
+jw_key_(struct jw *j, const char *quoted, size_t n)
+{
+	jw_sep(j);
+	lb_mem(j->lb, quoted, n);
+	j->keyed = 1;
+}
+
+#define jw_key(j, k)	jw_key_((j), "\"" k "\":", sizeof(k) + 2)
+
+static void jw_str(struct jw *j, const char *str);
+
+/* A key that is not a literal (escaped as any string). */
+static void
+jw_dkey(struct jw *j, const char *k)
+{
+	jw_sep(j);
+	j->keyed = 1;		/* jw_str() writes no comma of its own */
+	jw_str(j, k);
+	lb_mem(j->lb, ":", 1);
+	j->keyed = 1;
+}
+
+static void
+jw_open(struct jw *j, char c)
+{
+	jw_val(j);
+	lb_mem(j->lb, &c, 1);
+	if (j->depth + 1 < JW_DEPTH)	/* deeper levels share the last bit */
+		j->depth++;
+	j->more &= ~((uint32_t)1 << j->depth);
+}
+
+static void
+jw_close(struct jw *j, char c)
+{
+	lb_mem(j->lb, &c, 1);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+#define jw_obj(j)	jw_open((j), '{')
+#define jw_obj_end(j)	jw_close((j), '}')
+#define jw_arr(j)	jw_open((j), '[')
+#define jw_arr_end(j)	jw_close((j), ']')
+
+static void
+jw_null(struct jw *j)
+{
+	jw_val(j);
+	LB_LIT(j->lb, "null");
+}
+
+static void
+jw_bool(struct jw *j, int v)
+{
+	jw_val(j);
+	if (v)
+		LB_LIT(j->lb, "true");
+	else
+		LB_LIT(j->lb, "false");
+}
+
+/* An integer as jansson printed a json_int_t ("%lld"). */
+static void
+jw_int(struct jw *j, int64_t v)
+{
+	jw_val(j);
+	if (v < 0) {
+		LB_LIT(j->lb, "-");
+		lb_u64(j->lb, (uint64_t)0 - (uint64_t)v);
+	} else
+		lb_u64(j->lb, (uint64_t)v);
+}
+
+/*
+ * A real as jansson printed it: "%.12g", ".0" added when that has neither
+ * a point nor an exponent, the exponent without "+" or leading zeros.
+ * (lasthop never calls setlocale(), so the point is '.'.)
+ */
+static void
+jw_real(struct jw *j, double v)
+{
+	char b[40], *e, *d;
+	int n;
+
+	jw_val(j);
+	n = snprintf(b, sizeof(b), "%.12g", v);
+	if (n < 0 || (size_t)n >= sizeof(b) - 3) {
+		LB_LIT(j->lb, "null");	/* cannot happen for a double */
+		return;
+	}
+	if (strchr(b, '.') == NULL && strchr(b, 'e') == NULL) {
+		memcpy(b + n, ".0", 3);
+		n += 2;
+	}
+	if ((e = strchr(b, 'e')) != NULL) {
+		e++;
+		if (*e == '-')
+			e++;
+		for (d = e; *d == '+' || *d == '0'; d++)
+			;
+		if (*d == '\0')
+			d--;		/* keep one digit of "e+00" */
+		memmove(e, d, strlen(d) + 1);
+		n = (int)strlen(b);
+	}
+	lb_mem(j->lb, b, (size_t)n);
+}
+
+/*
+ * A round-trip time in milliseconds from whole microseconds: the digits
+ * "%.12g" prints for us / 1000.0, written by hand below 10^12 us (where
+ * they are the exact decimal: at most 12 significant digits).
+ */
+static void
+jw_ms(struct jw *j, uint64_t us)
+{
+	unsigned frac = (unsigned)(us % 1000);
+	char *p;
+
+	if (us >= 1000000000000ULL) {
+		jw_real(j, (double)us / 1000.0);
+		return;
+	}
+	jw_val(j);
+	lb_u64(j->lb, us / 1000);
+	p = lb_room(j->lb, 4);
+	p[0] = '.';
+	if (frac == 0) {
+		p[1] = '0';
+		j->lb->n += 2;
+		return;
+	}
+	p[1] = (char)('0' + frac / 100);
+	p[2] = (char)('0' + frac / 10 % 10);
+	p[3] = (char)('0' + frac % 10);
+	j->lb->n += frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
+}
+
+/* Length of the valid UTF-8 sequence (RFC 3629) at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {	/* a NUL ends this too */
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    (n == 3 && c < 0x800) || (n == 4 && c < 0x10000))
+		return 0;
+	return n;
+}
+
+/*
+ * A string: '"', '\\' and control characters escaped as jansson escaped
+ * them, other characters as they are.  A byte that does not begin a valid
+ * UTF-8 sequence (AS names and file names are bytes from anywhere) is
+ * written as '?', where jansson refused the whole result: one byte for
+ * one, so that what the JSON reader takes back fits where it came from.
+ */
+static void
+jw_str(struct jw *j, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str, *run;
+	char esc[6];
+	size_t n;
+
+	jw_val(j);
+	LB_LIT(j->lb, "\"");
+	for (;;) {
+		for (run = s; *s >= 0x20 && *s < 0x80 && *s != '"' &&
+		    *s != '\\'; s++)
+			;
+		if (s > run)
+			lb_mem(j->lb, (const char *)run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		if (*s >= 0x80) {
+			if ((n = utf8_len(s)) == 0) {
+				LB_LIT(j->lb, "?");
+				n = 1;
+			} else
+				lb_mem(j->lb, (const char *)s, n);
+			s += n;
+			continue;
+		}
+		esc[0] = '\\';
+		switch (*s) {
+		case '"':	esc[1] = '"'; n = 2; break;
+		case '\\':	esc[1] = '\\'; n = 2; break;
+		case '\b':	esc[1] = 'b'; n = 2; break;
+		case '\f':	esc[1] = 'f'; n = 2; break;
+		case '\n':	esc[1] = 'n'; n = 2; break;
+		case '\r':	esc[1] = 'r'; n = 2; break;
+		case '\t':	esc[1] = 't'; n = 2; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[*s >> 4];
+			esc[5] = hex[*s & 15];
+			n = 6;
+			break;
+		}
+		lb_mem(j->lb, esc, n);
+		s++;
+	}
+	LB_LIT(j->lb, "\"");
+}
+
+/* A string or null. */
+static void
+jw_str_or_null(struct jw *j, const char *s)
+{
+	if (s != NULL)
+		jw_str(j, s);
+	else
+		jw_null(j);
+}
+
+static void
+jw_ip4(struct jw *j, uint32_t addr)
+{
+	jw_val(j);
+	LB_LIT(j->lb, "\"");
+	lb_ip4(j->lb, addr);
+	LB_LIT(j->lb, "\"");
+}
+
+/* A time as fmt_time() writes it, through the writer's clock. */
+static void
+jw_time(struct jw *j, int64_t ns)
+{
+	struct jw_clock *c = j->clock;
+	int64_t sec = ns / 1000000000;
+	long us = (long)((ns % 1000000000) / 1000);
+	char tb[40], *p;
+
+	if (us < 0) {		/* as fmt_time() does */
+		us += 1000000;
+		sec--;
+	}
+	if (c == NULL || !c->valid || c->sec != sec) {
+		fmt_time(ns, tb, sizeof(tb));
+		if (c != NULL && strlen(tb) == 27 && tb[19] == '.') {
+			memcpy(c->ymdhms, tb, sizeof(c->ymdhms));
+			c->sec = sec;
+			c->valid = 1;
+		}
+		jw_str(j, tb);
+		return;
+	}
+	jw_val(j);
+	p = lb_room(j->lb, 29);
+	p[0] = '"';
+	memcpy(p + 1, c->ymdhms, sizeof(c->ymdhms));
+	p[20] = '.';
+	put_digits(p + 21, (unsigned)us, 6);
+	memcpy(p + 27, "Z\"", 2);
+	j->lb->n += 29;
+}
+
+/* Members: a key and its value in one call. */
+#define jw_kstr(j, k, v)	(jw_key(j, k), jw_str((j), (v)))
+#define jw_kint(j, k, v)	(jw_key(j, k), jw_int((j), (int64_t)(v)))
+#define jw_kbool(j, k, v)	(jw_key(j, k), jw_bool((j), (v)))
+#define jw_knull(j, k)		(jw_key(j, k), jw_null(j))
+#define jw_kip4(j, k, v)	(jw_key(j, k), jw_ip4((j), (v)))
+#define jw_kobj(j, k)		(jw_key(j, k), jw_obj(j))
+#define jw_karr(j, k)		(jw_key(j, k), jw_arr(j))
+
+/* An integer, or null for 0 (an unknown AS number). */
+static void
+jw_int_or_null(struct jw *j, int64_t v)
+{
+	if (v != 0)
+		jw_int(j, v);
+	else
+		jw_null(j);
+}
 
 struct json_priv {
-	json_t			*files;
-	struct destsum		*dests;		/* "destinations" */
-	struct json_shape	 shapes[JSON_SHAPES];
-	size_t			 nshapes;
+	FILE		*files;		/* the "files" array's elements, until the end */
+	char		*fbuf;
+	size_t		 flen;
+	unsigned	 nfiles;
+	struct destsum	*dests;		/* "destinations" */
+	struct jw_clock	 clock;
 };
-
-/* json_dumpf() writes token by token; one string per object is far faster. */
-static int
-dump(json_t *o, FILE *fp)
-{
-	char *str = json_dumps(o, JSON_FLAGS);
-	int rc;
-
-	if (str == NULL)
-		return -1;
-	rc = fputs(str, fp) == EOF ? -1 : 0;
-	free(str);
-	return rc;
-}
-
-/* json_dump_callback() into a trace's buffer. */
-static int
-lb_dump(const char *s, size_t n, void *arg)
-{
-	lb_mem(arg, s, n);
-	return 0;
-}
-
-static int
-set_new(json_t *o, const char *k, json_t *v)
-{
-	return v == NULL ? -1 : json_object_set_new(o, k, v);
-}
-
-/*
- * Set key k of o, in place when o (a reused object) has it already, else
- * added at the end.  A reused key always holds a value of the same type.
- */
-static int
-put_int(json_t *o, const char *k, json_int_t v)
-{
-	json_t *x = json_object_get(o, k);
-
-	return x != NULL ? json_integer_set(x, v) : set_new(o, k, json_integer(v));
-}
-
-static int
-put_real(json_t *o, const char *k, double v)
-{
-	json_t *x = json_object_get(o, k);
-
-	return x != NULL ? json_real_set(x, v) : set_new(o, k, json_real(v));
-}
-
-static int
-put_str(json_t *o, const char *k, const char *s)
-{
-	json_t *x = json_object_get(o, k);
-
-	if (x == NULL)
-		return set_new(o, k, json_string(s));
-	if (strcmp(json_string_value(x), s) == 0)
-		return 0;	/* often the same address as the last probe's */
-	return json_string_set(x, s);
-}
-
-/* null, true: the same value in every object of a shape. */
-static int
-put_const(json_t *o, const char *k, json_t *v)
-{
-	return json_object_get(o, k) != NULL ? 0 : json_object_set(o, k, v);
-}
-
-/* Element i of array a, an object, appended (empty) if a is shorter. */
-static json_t *
-array_object(json_t *a, size_t i)
-{
-	json_t *x = json_array_get(a, i);
-
-	if (x == NULL && (x = json_object()) != NULL &&
-	    json_array_append_new(a, x) != 0)
-		x = NULL;	/* the failed append freed it */
-	return x;
-}
-
-/* The array under key k of o, added (empty) if o lacks it. */
-static json_t *
-put_array(json_t *o, const char *k)
-{
-	json_t *x = json_object_get(o, k);
-
-	if (x == NULL && (x = json_array()) != NULL &&
-	    json_object_set_new(o, k, x) != 0)
-		x = NULL;	/* the failed set freed it */
-	return x;
-}
 
 static int
 json_begin(struct writer *w, char *err, size_t errlen)
 {
 	struct json_priv *jp = calloc(1, sizeof(*jp));
 
-	if (jp == NULL || (jp->files = json_array()) == NULL ||
+	if (jp == NULL ||
+	    (jp->files = open_memstream(&jp->fbuf, &jp->flen)) == NULL ||
 	    (jp->dests = destsum_new()) == NULL) {
-		if (jp != NULL)
-			json_decref(jp->files);
+		if (jp != NULL && jp->files != NULL) {
+			fclose(jp->files);
+			free(jp->fbuf);
+		}
 		free(jp);
 		return lh_err(err, errlen, "out of memory");
 	}
@@ -860,118 +1112,89 @@ json_begin(struct writer *w, char *err, size_t errlen)
 	return 0;
 }
 
-/* Which keys a probe's object has: equal shapes, equal keys in equal order. */
-static unsigned
-probe_shape(const struct probe *p)
+/* One probe: {"addr":..., ..., "dport":N}. */
+static void
+json_probe(struct jw *j, const struct probe *p)
 {
 	char mb[16];
-
-	if (p->rkind == RK_NONE)
-		return 0;
-	return (unsigned)p->rkind |
-	    (unsigned)(*reply_mark(p, mb, sizeof(mb)) != '\0') << 8 |
-	    (unsigned)(p->late != 0) << 9 | (unsigned)(p->nat != 0) << 10 |
-	    (unsigned)(p->dups != 0) << 11 | (unsigned)p->nmpls << 12;
-}
-
-/* Fill o, empty or holding a probe of p's shape, with p. */
-static int
-json_probe_fill(json_t *o, const struct probe *p)
-{
-	json_t *m, *e;
-	char a[LH_IP4_STRLEN], tb[40], mb[16];
 	const char *mark;
 	size_t k;
-	int rc = 0;
+	int f;
 
+	jw_obj(j);
 	if (p->rkind == RK_NONE) {
-		rc |= put_const(o, "addr", json_null());
-		rc |= put_const(o, "rtt_ms", json_null());
+		jw_knull(j, "addr");
+		jw_knull(j, "rtt_ms");
 	} else {
-		rc |= put_str(o, "addr", lh_ip4_str(p->raddr, a, sizeof(a)));
-		rc |= put_real(o, "rtt_ms", rtt_ms(p));
-		rc |= put_str(o, "reply", reply_kind_name(p->rkind));
+		jw_kip4(j, "addr", p->raddr);
+		jw_key(j, "rtt_ms");
+		if (p->inferred)
+			jw_null(j);	/* its send time is not known */
+		else
+			jw_ms(j, (uint64_t)rtt_us(p));
+		jw_kstr(j, "reply", reply_kind_name(p->rkind));
 		if (p->rkind <= RK_ECHO_REPLY) {	/* ICMP */
-			rc |= put_int(o, "icmp_type", p->rtype);
-			rc |= put_int(o, "icmp_code", p->rcode);
+			jw_kint(j, "icmp_type", p->rtype);
+			jw_kint(j, "icmp_code", p->rcode);
 		}
 		if (p->rkind >= RK_TCP_SYNACK && p->rkind <= RK_TCP_OTHER)
-			rc |= put_int(o, "tcp_flags", p->rtcpflags);
+			jw_kint(j, "tcp_flags", p->rtcpflags);
 		mark = reply_mark(p, mb, sizeof(mb));
 		if (*mark)
-			rc |= put_str(o, "annotation", mark);
-		rc |= put_int(o, "reply_ttl", p->rttl);
+			jw_kstr(j, "annotation", mark);
+		jw_kint(j, "reply_ttl", p->rttl);
 		if (p->rkind < RK_ECHO_REPLY)
-			rc |= put_int(o, "quoted_ttl", p->qttl);
-		rc |= put_int(o, "reply_size", p->rsize);
+			jw_kint(j, "quoted_ttl", p->qttl);
+		jw_kint(j, "reply_size", p->rsize);
 		if (p->nmpls > 0) {
-			m = put_array(o, "mpls");
+			jw_karr(j, "mpls");
 			for (k = 0; k < p->nmpls; k++) {
-				if (m == NULL || (e = array_object(m, k)) == NULL)
-					return -1;
-				rc |= put_int(e, "label", p->mpls[k] >> 12);
-				rc |= put_int(e, "tc", (p->mpls[k] >> 9) & 7);
-				rc |= put_int(e, "s", (p->mpls[k] >> 8) & 1);
-				rc |= put_int(e, "ttl", p->mpls[k] & 0xff);
+				jw_obj(j);
+				jw_kint(j, "label", p->mpls[k] >> 12);
+				jw_kint(j, "tc", (p->mpls[k] >> 9) & 7);
+				jw_kint(j, "s", (p->mpls[k] >> 8) & 1);
+				jw_kint(j, "ttl", p->mpls[k] & 0xff);
+				jw_obj_end(j);
 			}
+			jw_arr_end(j);
 		}
 		if (p->late)
-			rc |= put_const(o, "late", json_true());
-		if (p->nat)
-			rc |= put_const(o, "nat", json_true());
+			jw_kbool(j, "late", 1);
+		if (p->nat) {
+			jw_kbool(j, "nat", 1);
+			jw_karr(j, "rewritten");
+			for (f = 0; f < RW_NFIELDS; f++)
+				if (p->rw >> f & 1)
+					jw_str(j, rw_key(f));
+			jw_arr_end(j);
+		}
 		if (p->dups)
-			rc |= put_int(o, "dups", p->dups);
+			jw_kint(j, "dups", p->dups);
 	}
-	rc |= put_str(o, "sent", fmt_time(p->tx_ns, tb, sizeof(tb)));
-	rc |= put_int(o, "ipid", p->ipid);
-	rc |= put_int(o, "size", p->size);
-	rc |= put_int(o, "sport", p->sport);
-	rc |= put_int(o, "dport", p->dport);
-	return rc;
-}
-
-/* Dump probe p into lb through the object of its shape. */
-static int
-json_probe(struct json_priv *jp, const struct probe *p, struct lbuf *lb)
-{
-	unsigned key = probe_shape(p);
-	json_t *o = NULL, *fresh = NULL;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < jp->nshapes && o == NULL; i++)
-		if (jp->shapes[i].key == key)
-			o = jp->shapes[i].o;
-	if (o == NULL) {
-		if ((o = json_object()) == NULL)
-			return -1;
-		if (jp->nshapes < JSON_SHAPES) {
-			jp->shapes[jp->nshapes].key = key;
-			jp->shapes[jp->nshapes++].o = o;
-		} else
-			fresh = o;
+	if (p->inferred) {
+		/* Rebuilt from its reply: no send time, what it quoted. */
+		jw_knull(j, "sent");
+		jw_kbool(j, "ttl_inferred", 1);
+		if (p->size != 0) {
+			jw_kint(j, "ipid", p->ipid);
+			jw_kint(j, "size", p->size);
+		} else {
+			jw_knull(j, "ipid");
+			jw_knull(j, "size");
+		}
+	} else {
+		jw_key(j, "sent");
+		jw_time(j, p->tx_ns);
+		jw_kint(j, "ipid", p->ipid);
+		jw_kint(j, "size", p->size);
 	}
-	/*
-	 * A failure leaves a cached object half filled; it is never used
-	 * again, as the writer's error ends the run.
-	 */
-	rc = json_probe_fill(o, p);
-	if (rc == 0)
-		rc = json_dump_callback(o, lb_dump, lb, JSON_FLAGS);
-	json_decref(fresh);
-	return rc;
+	jw_kint(j, "sport", p->sport);
+	jw_kint(j, "dport", p->dport);
+	jw_obj_end(j);
 }
 
-static json_t *
-json_addr(uint32_t addr)
-{
-	char a[LH_IP4_STRLEN];
-
-	return json_string(lh_ip4_str(addr, a, sizeof(a)));
-}
-
-static json_t *
-json_flags(uint16_t f)
+static void
+json_flags(struct jw *j, uint16_t f)
 {
 	static const struct { uint16_t bit; const char *name; } fl[] = {
 		{ ASMAP_F_NK_INSIDE, "inside-north-korea" },
@@ -983,13 +1206,43 @@ json_flags(uint16_t f)
 		{ ASMAP_F_MOAS, "moas" },
 		{ ASMAP_F_ASSET, "as-set" },
 	};
-	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; arr != NULL && i < sizeof(fl) / sizeof(fl[0]); i++)
+	jw_arr(j);
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
 		if (f & fl[i].bit)
-			json_array_append_new(arr, json_string(fl[i].name));
-	return arr;
+			jw_str(j, fl[i].name);
+	jw_arr_end(j);
+}
+
+/* The members of one network annotation. */
+static void
+json_network(struct jw *j, const struct annot *x)
+{
+	char pfx[24], a[LH_IP4_STRLEN];
+
+	jw_obj(j);
+	jw_kip4(j, "addr", x->addr);
+	if (x->name != NULL)
+		jw_kstr(j, "name", x->name);
+	jw_key(j, "asn");
+	jw_int_or_null(j, x->asn);
+	if (x->hinted)
+		jw_kbool(j, "from_name_hint", 1);
+	jw_kstr(j, "as_name", x->as_name);
+	jw_kstr(j, "org", x->org);
+	jw_kstr(j, "country", x->cc);
+	if (x->len > 0 || x->asn != 0) {
+		snprintf(pfx, sizeof(pfx), "%s/%u",
+		    lh_ip4_str(x->prefix, a, sizeof(a)), x->len);
+		jw_kstr(j, "prefix", pfx);
+	}
+	jw_kstr(j, "role", role_name(x->role));
+	jw_key(j, "flags");
+	json_flags(j, x->flags);
+	if (x->note != NULL)
+		jw_kstr(j, "note", x->note);
+	jw_obj_end(j);
 }
 
 /*
@@ -998,399 +1251,326 @@ json_flags(uint16_t f)
  * dataset and version).  Routes of the first two are matched together by
  * longest prefix; the image answers where none of them has a route.
  */
-static json_t *
-json_asdata(const struct analysis *an)
+static void
+json_asdata(struct jw *j, const struct analysis *an)
 {
-	json_t *arr = json_array(), *o;
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; arr != NULL && i < an->nasdata; i++) {
+	jw_karr(j, "as_data");
+	for (i = 0; i < an->nasdata; i++) {
 		const struct asmap_layer *l = &an->asdata[i];
 
-		if ((o = json_object()) == NULL) {
-			rc = -1;
-			break;
-		}
-		rc |= set_new(o, "kind", json_string(l->kind));
+		jw_obj(j);
+		jw_kstr(j, "kind", l->kind);
 		if (strcmp(l->kind, "asmap") == 0) {
-			rc |= set_new(o, "file", json_string(l->name));
-			rc |= set_new(o, "format", json_string(l->format));
+			jw_kstr(j, "file", l->name);
+			jw_kstr(j, "format", l->format);
 		} else {
-			rc |= set_new(o, "name", json_string(l->name));
-			rc |= set_new(o, "version", json_string(l->version));
+			jw_kstr(j, "name", l->name);
+			jw_kstr(j, "version", l->version);
 		}
-		rc |= json_array_append_new(arr, o);
+		jw_obj_end(j);
 	}
-	if (rc != 0) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	jw_arr_end(j);
 }
 
 /* {"asn": 4837, "name": "CHINA UNICOM China169 Backbone"}; null for none. */
-static json_t *
-json_vnet(const struct vnet *n)
+static void
+json_vnet(struct jw *j, const struct vnet *n)
 {
-	json_t *o;
-
-	if (n->asn == 0 && n->name[0] == '\0')
-		return json_null();
-	if ((o = json_object()) == NULL)
-		return NULL;
-	if (set_new(o, "asn", n->asn ? json_integer(n->asn) : json_null()) ||
-	    set_new(o, "name", json_string(n->name))) {
-		json_decref(o);
-		return NULL;
+	if (n->asn == 0 && n->name[0] == '\0') {
+		jw_null(j);
+		return;
 	}
-	return o;
+	jw_obj(j);
+	jw_key(j, "asn");
+	jw_int_or_null(j, n->asn);
+	jw_kstr(j, "name", n->name);
+	jw_obj_end(j);
 }
 
 /* "borders": each step from one network into the next (analysis.h). */
-static json_t *
-json_borders(const struct analysis *an)
+static void
+json_borders(struct jw *j, const struct analysis *an)
 {
-	json_t *arr = json_array(), *b;
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; arr != NULL && i < an->nborders; i++) {
+	jw_karr(j, "borders");
+	for (i = 0; i < an->nborders; i++) {
 		const struct border *x = &an->borders[i];
 
-		if ((b = json_object()) == NULL) {
-			rc = -1;
-			break;
-		}
-		rc |= set_new(b, "from_ttl", x->from_ttl ?
-		    json_integer(x->from_ttl) : json_null());
-		rc |= set_new(b, "from_addr", x->from_ttl ?
-		    json_addr(x->from_addr) : json_null());
-		rc |= set_new(b, "from_asn", x->from_asn ?
-		    json_integer(x->from_asn) : json_null());
-		rc |= set_new(b, "to_ttl", json_integer(x->to_ttl));
-		rc |= set_new(b, "to_addr", json_addr(x->to_addr));
-		rc |= set_new(b, "to_asn", x->to_asn ?
-		    json_integer(x->to_asn) : json_null());
-		rc |= set_new(b, "rule", json_string(border_rule_name(
-		    (enum border_rule)x->rule)));
-		rc |= set_new(b, "handoff", json_boolean(x->handoff));
-		rc |= json_array_append_new(arr, b);
+		jw_obj(j);
+		jw_key(j, "from_ttl");
+		jw_int_or_null(j, x->from_ttl);
+		jw_key(j, "from_addr");
+		if (x->from_ttl)
+			jw_ip4(j, x->from_addr);
+		else
+			jw_null(j);
+		jw_key(j, "from_asn");
+		jw_int_or_null(j, x->from_asn);
+		jw_kint(j, "to_ttl", x->to_ttl);
+		jw_kip4(j, "to_addr", x->to_addr);
+		jw_key(j, "to_asn");
+		jw_int_or_null(j, x->to_asn);
+		jw_kstr(j, "rule", border_rule_name((enum border_rule)x->rule));
+		jw_kbool(j, "handoff", x->handoff);
+		jw_obj_end(j);
 	}
-	if (rc != 0) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	jw_arr_end(j);
 }
 
 /* verdict "departure": the baseline's hop today's trace departs from. */
-static json_t *
-json_departure(const struct verdict *v)
+static void
+json_departure(struct jw *j, const struct verdict *v)
 {
-	json_t *d;
-	int rc = 0;
-
-	if (v->depart_ttl == 0 || bkind_name(v->depart_kind) == NULL)
-		return json_null();
-	if ((d = json_object()) == NULL)
-		return NULL;
-	rc |= set_new(d, "ttl", json_integer(v->depart_ttl));
-	rc |= set_new(d, "addr", json_addr(v->depart_addr));
-	rc |= set_new(d, "was", json_string(bkind_name(v->depart_kind)));
-	rc |= set_new(d, "network", json_vnet(&v->depart_net));
-	if (v->depart_kind == BK_NB_BORDER)
-		rc |= set_new(d, "numbered_from", json_vnet(&v->depart_space));
-	if (rc != 0) {
-		json_decref(d);
-		return NULL;
+	if (v->depart_ttl == 0 || bkind_name(v->depart_kind) == NULL) {
+		jw_null(j);
+		return;
 	}
-	return d;
+	jw_obj(j);
+	jw_kint(j, "ttl", v->depart_ttl);
+	jw_kip4(j, "addr", v->depart_addr);
+	jw_kstr(j, "was", bkind_name(v->depart_kind));
+	jw_key(j, "network");
+	json_vnet(j, &v->depart_net);
+	if (v->depart_kind == BK_NB_BORDER) {
+		jw_key(j, "numbered_from");
+		json_vnet(j, &v->depart_space);
+	}
+	jw_obj_end(j);
 }
 
 /* verdict "loop": the routers of a routing loop. */
-static json_t *
-json_loop(const struct verdict *v)
+static void
+json_loop(struct jw *j, const struct verdict *v)
 {
-	json_t *lo = json_object(), *rs = json_array(), *r;
 	size_t i;
-	int rc = lo == NULL || rs == NULL ? -1 : 0;
 
-	for (i = 0; rc == 0 && i < v->nloop && i < V_LOOP_MAX; i++) {
-		if ((r = json_object()) == NULL) {
-			rc = -1;
-			break;
-		}
-		rc |= set_new(r, "ttl", json_integer(v->loop[i].ttl));
-		rc |= set_new(r, "addr", json_addr(v->loop[i].addr));
-		rc |= set_new(r, "asn", v->loop[i].asn ?
-		    json_integer(v->loop[i].asn) : json_null());
-		rc |= set_new(r, "role", json_string(role_name(
-		    (enum role)v->loop[i].role)));
-		rc |= json_array_append_new(rs, r);
+	jw_obj(j);
+	jw_kint(j, "from_ttl", v->loop_from);
+	jw_kint(j, "to_ttl", v->loop_to);
+	jw_karr(j, "routers");
+	for (i = 0; i < v->nloop && i < V_LOOP_MAX; i++) {
+		jw_obj(j);
+		jw_kint(j, "ttl", v->loop[i].ttl);
+		jw_kip4(j, "addr", v->loop[i].addr);
+		jw_key(j, "asn");
+		jw_int_or_null(j, v->loop[i].asn);
+		jw_kstr(j, "role", role_name((enum role)v->loop[i].role));
+		jw_obj_end(j);
 	}
-	if (rc == 0) {
-		rc |= set_new(lo, "from_ttl", json_integer(v->loop_from));
-		rc |= set_new(lo, "to_ttl", json_integer(v->loop_to));
-		rc |= json_object_set_new(lo, "routers", rs);
-		rs = NULL;
-		rc |= set_new(lo, "more", json_integer(v->loop_more));
-	}
-	json_decref(rs);
-	if (rc != 0) {
-		json_decref(lo);
-		return NULL;
-	}
-	return lo;
+	jw_arr_end(j);
+	jw_kint(j, "more", v->loop_more);
+	jw_obj_end(j);
 }
 
 /* A trace's "verdict" object. */
-static json_t *
-json_verdict(const struct analysis *an, const struct trace *t)
+static void
+json_verdict(struct jw *j, const struct analysis *an, const struct trace *t)
 {
 	const struct verdict *v = &an->v;
 	const struct annot *la;
-	json_t *vo = json_object();
 	char buf[VT_MAX];
-	int rc = 0;
 
-	if (vo == NULL)
-		return NULL;
-	rc |= set_new(vo, "outcome", json_string(outcome_name(v->outcome)));
-	rc |= set_new(vo, "where", where_name(v->where) ?
-	    json_string(where_name(v->where)) : json_null());
+	jw_obj(j);
+	jw_kstr(j, "outcome", outcome_name(v->outcome));
+	jw_key(j, "where");
+	jw_str_or_null(j, where_name(v->where));
 	if (v->cand[0] != WH_NONE) {
-		json_t *c = json_array();
-
-		if (c != NULL) {
-			json_array_append_new(c, json_string(where_name(v->cand[0])));
-			json_array_append_new(c, json_string(where_name(v->cand[1])));
-		}
-		rc |= set_new(vo, "candidates", c);
+		jw_karr(j, "candidates");
+		jw_str_or_null(j, where_name(v->cand[0]));
+		jw_str_or_null(j, where_name(v->cand[1]));
+		jw_arr_end(j);
 	}
 	if (v->has_last) {
-		json_t *lh = json_object();
-
 		la = analysis_annot(an, v->last_addr);
-		if (lh == NULL) {
-			json_decref(vo);
-			return NULL;
-		}
-		rc |= set_new(lh, "ttl", json_integer(v->last_ttl));
-		rc |= set_new(lh, "addr", json_addr(v->last_addr));
-		rc |= set_new(lh, "asn", la && la->asn ? json_integer(la->asn) :
-		    json_null());
-		rc |= set_new(lh, "org", json_string(la ? la->org : ""));
-		rc |= set_new(vo, "last_hop", lh);
+		jw_kobj(j, "last_hop");
+		jw_kint(j, "ttl", v->last_ttl);
+		jw_kip4(j, "addr", v->last_addr);
+		jw_key(j, "asn");
+		jw_int_or_null(j, la ? la->asn : 0);
+		jw_kstr(j, "org", la ? la->org : "");
+		jw_obj_end(j);
 	} else
-		rc |= set_new(vo, "last_hop", json_null());
-	rc |= set_new(vo, "reason", json_string(reason_name(v->reason)));
+		jw_knull(j, "last_hop");
+	jw_kstr(j, "reason", reason_name(v->reason));
 	if (v->reason == VR_UNREACHABLE)
-		rc |= set_new(vo, "icmp_code", json_integer(v->unreach_code));
-	rc |= set_new(vo, "rate_limited", json_boolean(v->rate_limited));
+		jw_kint(j, "icmp_code", v->unreach_code);
+	jw_kbool(j, "rate_limited", v->rate_limited);
 	if (v->flags & VF_AMB_DST)
-		rc |= set_new(vo, "ambiguous_destination", json_true());
-	rc |= set_new(vo, "network", v->outcome == OUT_DIED ?
-	    json_vnet(&v->net) : json_null());
+		jw_kbool(j, "ambiguous_destination", 1);
+	jw_key(j, "network");
+	if (v->outcome == OUT_DIED)
+		json_vnet(j, &v->net);
+	else
+		jw_null(j);
 	if (v->used_baseline) {
-		rc |= set_new(vo, "baseline_departs_at", v->depart_ttl ?
-		    json_integer(v->depart_ttl) : json_null());
-		rc |= set_new(vo, "departure", json_departure(v));
+		jw_key(j, "baseline_departs_at");
+		jw_int_or_null(j, v->depart_ttl);
+		jw_key(j, "departure");
+		json_departure(j, v);
 	}
-	if (v->reason == VR_LOOP && v->nloop > 0)
-		rc |= set_new(vo, "loop", json_loop(v));
-	rc |= set_new(vo, "detail", json_string(vt_detail(an, t, buf,
-	    sizeof(buf))));
-	if (rc != 0) {
-		json_decref(vo);
-		return NULL;
+	if (v->reason == VR_LOOP && v->nloop > 0) {
+		jw_key(j, "loop");
+		json_loop(j, v);
 	}
-	return vo;
+	jw_kstr(j, "detail", vt_detail(an, t, buf, sizeof(buf)));
+	jw_obj_end(j);
 }
 
-/* Network annotations, handoff and verdict of one trace. */
-static int
-json_analysis(json_t *o, const struct trace *t)
+/* Network annotations, handoff and verdict of one trace: its last members. */
+static void
+json_analysis(struct jw *j, const struct trace *t)
 {
 	const struct analysis *an = t->an;
-	json_t *nets = json_array(), *ups = json_array(), *ho, *n;
-	char pfx[24], a[LH_IP4_STRLEN];
+	char hd[VT_MAX];
 	size_t i;
-	int rc = 0;
 
-	if (nets == NULL || ups == NULL) {
-		json_decref(nets);
-		json_decref(ups);
-		return -1;
-	}
-	for (i = 0; i < an->nannots; i++) {
-		const struct annot *x = &an->annots[i];
-
-		n = json_object();
-		if (n == NULL) {
-			rc = -1;
-			break;
-		}
-		rc |= set_new(n, "addr", json_addr(x->addr));
-		if (x->name != NULL)
-			rc |= set_new(n, "name", json_string(x->name));
-		rc |= set_new(n, "asn", x->asn ? json_integer(x->asn) : json_null());
-		if (x->hinted)
-			rc |= set_new(n, "from_name_hint", json_true());
-		rc |= set_new(n, "as_name", json_string(x->as_name));
-		rc |= set_new(n, "org", json_string(x->org));
-		rc |= set_new(n, "country", json_string(x->cc));
-		if (x->len > 0 || x->asn != 0) {
-			snprintf(pfx, sizeof(pfx), "%s/%u",
-			    lh_ip4_str(x->prefix, a, sizeof(a)), x->len);
-			rc |= set_new(n, "prefix", json_string(pfx));
-		}
-		rc |= set_new(n, "role", json_string(role_name(x->role)));
-		rc |= set_new(n, "flags", json_flags(x->flags));
-		if (x->note != NULL)
-			rc |= set_new(n, "note", json_string(x->note));
-		rc |= json_array_append_new(nets, n);
-	}
-	rc |= set_new(o, "networks", nets);
+	jw_karr(j, "networks");
+	for (i = 0; i < an->nannots; i++)
+		json_network(j, &an->annots[i]);
+	jw_arr_end(j);
 	if (an->asdata != NULL)
-		rc |= set_new(o, "as_data", json_asdata(an));
-	rc |= set_new(o, "target_asn",
-	    an->target_asn ? json_integer(an->target_asn) : json_null());
+		json_asdata(j, an);
+	jw_key(j, "target_asn");
+	jw_int_or_null(j, an->target_asn);
+	jw_karr(j, "upstream_asns");
 	for (i = 0; i < an->nupstreams; i++)
-		rc |= json_array_append_new(ups, json_integer(an->upstreams[i]));
-	rc |= set_new(o, "upstream_asns", ups);
-	rc |= set_new(o, "upstream_source", an->upstream_source ?
-	    json_string(an->upstream_source) : json_null());
+		jw_int(j, an->upstreams[i]);
+	jw_arr_end(j);
+	jw_key(j, "upstream_source");
+	jw_str_or_null(j, an->upstream_source);
 	if (an->has_handoff) {
-		char hd[VT_MAX];
-
-		ho = json_object();
-		if (ho == NULL)
-			return -1;
+		jw_kobj(j, "handoff");
 		if (an->ho_up_ttl) {
-			rc |= set_new(ho, "upstream_ttl", json_integer(an->ho_up_ttl));
-			rc |= set_new(ho, "upstream_addr", json_addr(an->ho_up_addr));
+			jw_kint(j, "upstream_ttl", an->ho_up_ttl);
+			jw_kip4(j, "upstream_addr", an->ho_up_addr);
 		}
-		rc |= set_new(ho, "target_ttl", json_integer(an->ho_in_ttl));
-		rc |= set_new(ho, "target_addr", json_addr(an->ho_in_addr));
-		rc |= set_new(ho, "rule", json_string(ho_rule_name(an->ho_rule)));
-		rc |= set_new(ho, "detail", json_string(vt_handoff(an, hd,
-		    sizeof(hd))));
-		rc |= set_new(o, "handoff", ho);
+		jw_kint(j, "target_ttl", an->ho_in_ttl);
+		jw_kip4(j, "target_addr", an->ho_in_addr);
+		jw_kstr(j, "rule", ho_rule_name(an->ho_rule));
+		jw_kstr(j, "detail", vt_handoff(an, hd, sizeof(hd)));
+		jw_obj_end(j);
 	} else
-		rc |= set_new(o, "handoff", json_null());
-	rc |= set_new(o, "borders", json_borders(an));
+		jw_knull(j, "handoff");
+	json_borders(j, an);
 	if (an->borders_more > 0)
-		rc |= set_new(o, "borders_more",
-		    json_integer((json_int_t)an->borders_more));
-	rc |= set_new(o, "verdict", json_verdict(an, t));
-	return rc;
-}
-
-/* A trace's keys before its hops. */
-static json_t *
-json_trace_head(const struct trace *t)
-{
-	json_t *o = json_object();
-	char a[LH_IP4_STRLEN], tb[40];
-	int rc = 0;
-
-	if (o == NULL)
-		return NULL;
-	rc |= set_new(o, "src", json_string(lh_ip4_str(t->src, a, sizeof(a))));
-	rc |= set_new(o, "dst", json_string(lh_ip4_str(t->dst, a, sizeof(a))));
-	rc |= set_new(o, "method", json_string(method_name(t->method)));
-	if (t->own)
-		rc |= set_new(o, "tool", json_string("lasthop"));
-	rc |= set_new(o, "stop_reason", json_string(stop_name(t->stop)));
-	rc |= set_new(o, "file", json_string(t->file ? t->file : "-"));
-	rc |= set_new(o, "start", json_string(fmt_time(t->first_ns, tb,
-	    sizeof(tb))));
-	if (t->proto == IPPROTO_ICMP)
-		rc |= set_new(o, "icmp_id", json_integer(t->echo_id));
-	else if (t->has_flow) {
-		rc |= set_new(o, "sport", json_integer(t->flow_sport));
-		rc |= set_new(o, "dport", json_integer(t->flow_dport));
-	}
-	rc |= set_new(o, "probes_sent", json_integer((json_int_t)t->nprobes));
-	rc |= set_new(o, "replies", json_integer((json_int_t)t->replies));
-	rc |= set_new(o, "duplicates", json_integer((json_int_t)t->dups));
-	rc |= set_new(o, "late", json_integer((json_int_t)t->late));
-	rc |= set_new(o, "nat_matched", json_integer((json_int_t)t->nat_matched));
-	rc |= set_new(o, "unmatched_replies", json_integer((json_int_t)t->orphans));
-	rc |= set_new(o, "ambiguous_replies", json_integer((json_int_t)t->ambiguous));
-	rc |= set_new(o, "probes_over_limit", json_integer((json_int_t)t->dropped));
-	rc |= set_new(o, "probes_past_end",
-	    json_integer((json_int_t)t->past_dst));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+		jw_kint(j, "borders_more", an->borders_more);
+	jw_key(j, "verdict");
+	json_verdict(j, an, t);
 }
 
 /*
- * One trace object: {head, "hops": [{"ttl": N, "probes": [...]}, ...],
- * analysis}.  jansson dumps the head, each probe and the analysis (the two
- * objects without their braces, JSON_EMBED); the hops' few punctuation
- * bytes are written here.  The same bytes as dumping one object holding
- * all of it.
+ * What the trace says of its own making: where quotes showed fields
+ * rewritten, who sent replies that fit several probes, how the TTLs of a
+ * reply-only trace were found.
+ */
+static void
+json_provenance(struct jw *j, const struct trace *t)
+{
+	size_t i;
+
+	jw_kint(j, "fragment_replies", t->frag_replies);
+	jw_karr(j, "rewritten");
+	for (i = 0; i < t->nrws; i++) {
+		const struct rw_summary *x = &t->rws[i];
+
+		jw_obj(j);
+		jw_kstr(j, "field", rw_key(x->field));
+		jw_key(j, "kept_to_hop");
+		jw_int_or_null(j, x->after);
+		jw_kint(j, "from_hop", x->from);
+		jw_kbool(j, "mixed", x->mixed);
+		jw_kint(j, "quotes", x->quotes);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_karr(j, "ambiguous_from");
+	for (i = 0; i < t->namb_from; i++)
+		jw_ip4(j, t->amb_from[i]);
+	jw_arr_end(j);
+	jw_key(j, "reply_only");
+	if (!t->reply_only) {
+		jw_null(j);
+		return;
+	}
+	jw_obj(j);
+	jw_kstr(j, "rule", infer_rule_name((enum infer_rule)t->infer_rule));
+	jw_key(j, "field");
+	jw_str_or_null(j, t->infer_field);
+	if (t->infer_rule == INFER_COUNTER)
+		jw_kint(j, "per_ttl", t->infer_q);
+	if (t->infer_rule == INFER_COUNTER || t->infer_rule == INFER_ROUNDS) {
+		jw_kint(j, "first", t->infer_base);
+		jw_key(j, "anchor");
+		jw_str_or_null(j, t->infer_anchor);
+	}
+	jw_obj_end(j);
+}
+
+/*
+ * One trace object: its summary members, "hops": [{"ttl": N, "probes":
+ * [...]}, ...], then the analysis members when there is an analysis.
  */
 static int
 json_trace(struct writer *w, const struct trace *t, char *err, size_t errlen)
 {
 	struct json_priv *jp = w->priv;
-	json_t *head, *tail = NULL;
 	struct lbuf lb;
+	struct jw j;
 	size_t h, i;
-	int rc;
 
 	if (destsum_add(jp->dests, w->ntraces, t) != 0)
 		return lh_err(err, errlen, "out of memory");
-	head = json_trace_head(t);
-	if (head != NULL && t->an != NULL &&
-	    ((tail = json_object()) == NULL || json_analysis(tail, t) != 0)) {
-		json_decref(head);
-		head = NULL;
-	}
-	if (head == NULL) {
-		json_decref(tail);
-		return lh_err(err, errlen, "out of memory");
-	}
 	lb.fp = w->fp;
 	lb.n = 0;
 	if (w->ntraces++)
-		LB_LIT(&lb, ",\n  {");
+		LB_LIT(&lb, ",\n  ");
 	else
-		LB_LIT(&lb, "\n  {");
-	rc = json_dump_callback(head, lb_dump, &lb, JSON_FLAGS | JSON_EMBED);
-	LB_LIT(&lb, ",\"hops\":[");
-	for (h = 0; rc == 0 && h < t->nhops; h++) {
-		if (h > 0)
-			LB_LIT(&lb, ",");
-		LB_LIT(&lb, "{\"ttl\":");
-		lb_u64(&lb, t->hops[h].ttl);
-		LB_LIT(&lb, ",\"probes\":[");
-		for (i = 0; rc == 0 && i < t->hops[h].n; i++) {
-			if (i > 0)
-				LB_LIT(&lb, ",");
-			rc = json_probe(jp, &t->probes[t->hops[h].first + i],
-			    &lb);
-		}
-		LB_LIT(&lb, "]}");
+		LB_LIT(&lb, "\n  ");
+	jw_init(&j, &lb, &jp->clock);
+	jw_obj(&j);
+	jw_kip4(&j, "src", t->src);
+	jw_kip4(&j, "dst", t->dst);
+	jw_kstr(&j, "method", method_name(t->method));
+	if (t->own)
+		jw_kstr(&j, "tool", "lasthop");
+	jw_kstr(&j, "stop_reason", stop_name(t->stop));
+	jw_kstr(&j, "file", t->file ? t->file : "-");
+	jw_key(&j, "start");
+	jw_time(&j, t->first_ns);
+	if (t->proto == IPPROTO_ICMP)
+		jw_kint(&j, "icmp_id", t->echo_id);
+	else if (t->has_flow) {
+		jw_kint(&j, "sport", t->flow_sport);
+		jw_kint(&j, "dport", t->flow_dport);
 	}
-	LB_LIT(&lb, "]");
-	if (rc == 0 && tail != NULL) {
-		LB_LIT(&lb, ",");
-		rc = json_dump_callback(tail, lb_dump, &lb,
-		    JSON_FLAGS | JSON_EMBED);
+	jw_kint(&j, "probes_sent", t->nprobes);
+	jw_kint(&j, "replies", t->replies);
+	jw_kint(&j, "duplicates", t->dups);
+	jw_kint(&j, "late", t->late);
+	jw_kint(&j, "nat_matched", t->nat_matched);
+	jw_kint(&j, "unmatched_replies", t->orphans);
+	jw_kint(&j, "ambiguous_replies", t->ambiguous);
+	jw_kint(&j, "probes_over_limit", t->dropped);
+	jw_kint(&j, "probes_past_end", t->past_dst);
+	json_provenance(&j, t);
+	jw_karr(&j, "hops");
+	for (h = 0; h < t->nhops; h++) {
+		jw_obj(&j);
+		jw_kint(&j, "ttl", t->hops[h].ttl);
+		jw_karr(&j, "probes");
+		for (i = 0; i < t->hops[h].n; i++)
+			json_probe(&j, &t->probes[t->hops[h].first + i]);
+		jw_arr_end(&j);
+		jw_obj_end(&j);
 	}
-	LB_LIT(&lb, "}");
+	jw_arr_end(&j);
+	if (t->an != NULL)
+		json_analysis(&j, t);
+	jw_obj_end(&j);
 	lb_flush(&lb);
-	json_decref(head);
-	json_decref(tail);
-	if (rc != 0)
-		return lh_err(err, errlen, "out of memory");
 	if (ferror(w->fp))
 		return lh_err(err, errlen, "write error");
 	return 0;
@@ -1402,156 +1582,139 @@ json_file_done(struct writer *w, const struct file_summary *fs, char *err,
 {
 	struct json_priv *jp = w->priv;
 	const struct engine_stats *st = fs->st;
-	json_t *o;
+	struct lbuf lb;
+	struct jw j;
+	size_t i;
 
-	o = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,"
-	    "s:I,s:I,s:I,s:b}",
-	    "path", fs->path, "reader", fs->reader,
-	    "frames", (json_int_t)st->frames,
-	    "ignored",
-	    "not_ipv4", (json_int_t)st->not_ip,
-	    "truncated", (json_int_t)st->truncated,
-	    "malformed", (json_int_t)st->malformed,
-	    "fragments", (json_int_t)st->fragments,
-	    "link_type", (json_int_t)st->bad_linktype,
-	    "probes", (json_int_t)st->probes,
-	    "replies_matched", (json_int_t)st->matched,
-	    "duplicates", (json_int_t)st->dups,
-	    "unmatched_replies", (json_int_t)st->orphans,
-	    "ambiguous_replies", (json_int_t)st->ambiguous,
-	    "rejected_replies", (json_int_t)st->rejected,
-	    "traces", (json_int_t)st->traces,
-	    "complete", fs->warning == NULL);
-	if (o == NULL)
-		return lh_err(err, errlen, "out of memory");
-	if (fs->warning != NULL &&
-	    json_object_set_new(o, "warning", json_string(fs->warning)) != 0) {
-		json_decref(o);
-		return lh_err(err, errlen, "out of memory");
+	lb.fp = jp->files;
+	lb.n = 0;
+	if (jp->nfiles++)
+		LB_LIT(&lb, ",");
+	jw_init(&j, &lb, NULL);
+	jw_obj(&j);
+	jw_kstr(&j, "path", fs->path);
+	jw_kstr(&j, "reader", fs->reader);
+	jw_kint(&j, "frames", st->frames);
+	jw_kobj(&j, "ignored");
+	jw_kint(&j, "not_ipv4", st->not_ip);
+	jw_kint(&j, "truncated", st->truncated);
+	jw_kint(&j, "malformed", st->malformed);
+	jw_kint(&j, "fragments", st->fragments);
+	jw_kint(&j, "link_type", st->bad_linktype);
+	jw_kint(&j, "filtered", fs->filtered);
+	jw_kint(&j, "other_destinations", st->other_dst);
+	jw_obj_end(&j);
+	jw_kint(&j, "probes", st->probes);
+	jw_kint(&j, "replies_matched", st->matched);
+	jw_kint(&j, "duplicates", st->dups);
+	jw_kint(&j, "unmatched_replies", st->orphans);
+	jw_karr(&j, "unmatched_destinations");
+	for (i = 0; i < st->nunmatched; i++) {
+		jw_obj(&j);
+		jw_kip4(&j, "dst", st->unmatched[i].dst);
+		jw_kint(&j, "replies", st->unmatched[i].replies);
+		jw_obj_end(&j);
 	}
-	if (json_array_append_new(jp->files, o) != 0)
+	jw_arr_end(&j);
+	jw_kint(&j, "ambiguous_replies", st->ambiguous);
+	jw_kint(&j, "rejected_replies", st->rejected);
+	jw_kint(&j, "traces", st->traces);
+	jw_kbool(&j, "complete", fs->warning == NULL);
+	if (fs->warning != NULL)
+		jw_kstr(&j, "warning", fs->warning);
+	jw_obj_end(&j);
+	lb_flush(&lb);
+	if (ferror(jp->files))
 		return lh_err(err, errlen, "out of memory");
 	return 0;
 }
 
 /* A destination's combined verdict (destsum.h). */
-static json_t *
-json_dest_verdict(const struct dest_entry *e)
+static void
+json_dest_verdict(struct jw *j, const struct dest_entry *e)
 {
 	struct dest_verdict dv;
-	json_t *vo, *at;
 	char buf[256];
 	unsigned w;
-	int rc = 0;
 
-	if (destsum_verdict(e, &dv) != 0)
-		return json_null();
-	if ((vo = json_object()) == NULL)
-		return NULL;
-	rc |= set_new(vo, "outcome", json_string(outcome_name(dv.outcome)));
-	rc |= set_new(vo, "where", where_name(dv.where) ?
-	    json_string(where_name(dv.where)) : json_null());
+	if (destsum_verdict(e, &dv) != 0) {
+		jw_null(j);
+		return;
+	}
+	jw_obj(j);
+	jw_kstr(j, "outcome", outcome_name(dv.outcome));
+	jw_key(j, "where");
+	jw_str_or_null(j, where_name(dv.where));
 	if (dv.outcome == OUT_DIED && dv.where == WH_NONE &&
 	    where_name(dv.cand[0]) != NULL && where_name(dv.cand[1]) != NULL) {
-		json_t *c = json_array();
-
-		if (c != NULL) {
-			json_array_append_new(c, json_string(where_name(dv.cand[0])));
-			json_array_append_new(c, json_string(where_name(dv.cand[1])));
+		jw_karr(j, "candidates");
+		jw_str(j, where_name(dv.cand[0]));
+		jw_str(j, where_name(dv.cand[1]));
+		jw_arr_end(j);
+	}
+	jw_kbool(j, "agree", dv.agree);
+	jw_kint(j, "traces_reached", dv.reached);
+	jw_kint(j, "traces_died", dv.died);
+	jw_kint(j, "traces_incomplete", dv.incomplete);
+	jw_kint(j, "traces_no_data", dv.nodata);
+	jw_kobj(j, "died_at");
+	for (w = WH_TRANSIT; w <= WH_TARGET; w++)
+		if (dv.died_at[w] > 0) {
+			jw_dkey(j, where_name((enum where)w));
+			jw_int(j, dv.died_at[w]);
 		}
-		rc |= set_new(vo, "candidates", c);
-	}
-	rc |= set_new(vo, "agree", json_boolean(dv.agree));
-	rc |= set_new(vo, "traces_reached", json_integer(dv.reached));
-	rc |= set_new(vo, "traces_died", json_integer(dv.died));
-	rc |= set_new(vo, "traces_incomplete", json_integer(dv.incomplete));
-	rc |= set_new(vo, "traces_no_data", json_integer(dv.nodata));
-	if ((at = json_object()) != NULL) {
-		for (w = WH_TRANSIT; w <= WH_TARGET; w++)
-			if (dv.died_at[w] > 0)
-				rc |= set_new(at, where_name((enum where)w),
-				    json_integer(dv.died_at[w]));
-		if (dv.died_at[WH_NONE] > 0)
-			rc |= set_new(at, "undecided",
-			    json_integer(dv.died_at[WH_NONE]));
-	}
-	rc |= set_new(vo, "died_at", at);
-	rc |= set_new(vo, "detail", json_string(vt_dest_detail(&dv, buf,
-	    sizeof(buf))));
-	if (rc != 0) {
-		json_decref(vo);
-		return NULL;
-	}
-	return vo;
+	if (dv.died_at[WH_NONE] > 0)
+		jw_kint(j, "undecided", dv.died_at[WH_NONE]);
+	jw_obj_end(j);
+	jw_kstr(j, "detail", vt_dest_detail(&dv, buf, sizeof(buf)));
+	jw_obj_end(j);
 }
 
 /* One element of "destinations": {src, dst, traces, verdict}. */
-static json_t *
-json_destination(const struct dest_entry *e)
+static void
+json_destination(struct jw *j, const struct dest_entry *e)
 {
-	json_t *d = json_object(), *ix = json_array();
-	char a[LH_IP4_STRLEN];
 	uint64_t x;
 	size_t k;
-	int rc = d == NULL || ix == NULL ? -1 : 0;
 
-	for (k = 0; rc == 0 && k < e->nranges; k++)
-		for (x = e->ranges[k][0]; rc == 0 && x <= e->ranges[k][1]; x++)
-			rc = json_array_append_new(ix, json_integer((json_int_t)x));
-	if (rc == 0) {
-		rc |= set_new(d, "src", json_string(lh_ip4_str(e->src, a,
-		    sizeof(a))));
-		rc |= set_new(d, "dst", json_string(lh_ip4_str(e->dst, a,
-		    sizeof(a))));
-		rc |= json_object_set_new(d, "traces", ix);
-		ix = NULL;
-		rc |= set_new(d, "verdict", json_dest_verdict(e));
-	}
-	json_decref(ix);
-	if (rc != 0) {
-		json_decref(d);
-		return NULL;
-	}
-	return d;
-}
-
-/*
- * "destinations", written one element at a time: a sweep has thousands,
- * and the writer keeps no tree of them.
- */
-static int
-json_destinations(struct writer *w, const struct destsum *ds, char *err,
-    size_t errlen)
-{
-	json_t *d;
-	size_t i;
-	int rc;
-
-	fputs(", \"destinations\": [", w->fp);
-	for (i = 0; i < destsum_count(ds); i++) {
-		if ((d = json_destination(destsum_get(ds, i))) == NULL)
-			return lh_err(err, errlen, "out of memory");
-		if (i > 0)
-			fputc(',', w->fp);
-		rc = dump(d, w->fp);
-		json_decref(d);
-		if (rc != 0)
-			return lh_err(err, errlen, "write error");
-	}
-	fputc(']', w->fp);
-	return 0;
+	jw_obj(j);
+	jw_kip4(j, "src", e->src);
+	jw_kip4(j, "dst", e->dst);
+	jw_karr(j, "traces");
+	for (k = 0; k < e->nranges; k++)
+		for (x = e->ranges[k][0]; x <= e->ranges[k][1]; x++)
+			jw_int(j, (int64_t)x);
+	jw_arr_end(j);
+	jw_key(j, "verdict");
+	json_dest_verdict(j, e);
+	jw_obj_end(j);
 }
 
 static int
 json_end(struct writer *w, char *err, size_t errlen)
 {
 	struct json_priv *jp = w->priv;
+	struct lbuf lb;
+	struct jw j;
+	size_t i;
 
-	fputs(w->ntraces ? "\n], \"files\": " : "], \"files\": ", w->fp);
-	if (dump(jp->files, w->fp) != 0)
-		return lh_err(err, errlen, "write error");
-	if (json_destinations(w, jp->dests, err, errlen) != 0)
-		return -1;
+	if (fflush(jp->files) != 0 || ferror(jp->files))
+		return lh_err(err, errlen, "out of memory");
+	fputs(w->ntraces ? "\n], \"files\": [" : "], \"files\": [", w->fp);
+	fwrite(jp->fbuf, 1, jp->flen, w->fp);
+	fputs("], \"destinations\": ", w->fp);
+	/* One element at a time: a sweep has thousands. */
+	lb.fp = w->fp;
+	lb.n = 0;
+	jw_init(&j, &lb, NULL);
+	jw_arr(&j);
+	for (i = 0; i < destsum_count(jp->dests); i++) {
+		json_destination(&j, destsum_get(jp->dests, i));
+		if (lb.n > 4096)
+			lb_flush(&lb);
+	}
+	jw_arr_end(&j);
+	lb_flush(&lb);
 	fputs("}\n", w->fp);
 	if (fflush(w->fp) != 0 || ferror(w->fp))
 		return lh_err(err, errlen, "write error");
@@ -1564,10 +1727,9 @@ json_free_(struct writer *w)
 	struct json_priv *jp = w->priv;
 
 	if (jp != NULL) {
-		json_decref(jp->files);
+		fclose(jp->files);
+		free(jp->fbuf);
 		destsum_free(jp->dests);
-		while (jp->nshapes > 0)
-			json_decref(jp->shapes[--jp->nshapes].o);
 		free(jp);
 	}
 	w->priv = NULL;

@@ -740,18 +740,32 @@ class Tracer:
         out = []
         for ttl in sorted(hops):
             ps = sorted(hops[ttl], key=lambda x: x.tx)
+            if self.reply_only:
+                # What a reader can know: the answered probes, rebuilt from
+                # their replies, in the order the replies came.
+                ps = sorted((p for p in ps if p.reply is not None),
+                            key=lambda x: x.reply['rx'])
+                if not ps:
+                    continue
             pj = []
             for p in ps:
                 r = p.reply
                 e = {'sent_ns': p.tx, 'ipid': p.ip[4] << 8 | p.ip[5],
                      'size': p.size}
+                if self.reply_only:
+                    e['sent_ns'] = None
+                    if r['kind'] == 'echo-reply':	# no quote: no IP header
+                        e['ipid'] = e['size'] = None
                 if r is None:
                     e['addr'] = None
                 else:
-                    e.update(addr=r['addr'], rtt_us=(r['rx'] - p.tx) // US,
+                    e.update(addr=r['addr'],
+                             rtt_us=None if self.reply_only else
+                             (r['rx'] - p.tx) // US,
                              reply=r['kind'], reply_ttl=r['reply_ttl'],
                              reply_size=r['reply_size'],
-                             late=(r['rx'] - p.tx) > LATE_NS, nat=r['nat'],
+                             late=not self.reply_only and
+                             (r['rx'] - p.tx) > LATE_NS, nat=r['nat'],
                              dups=p.dups, mpls=r['mpls'])
                     if r['type'] is not None:
                         e.update(icmp_type=r['type'], icmp_code=r['code'])
@@ -1674,7 +1688,8 @@ def truth_of(cap, path):
         tj['past_destination'] = getattr(tr, 'past_dst', 0)
         for h in tj['hops']:
             for p in h['probes']:
-                p['sent'] = fmt_ns(p.pop('sent_ns'))
+                ns = p.pop('sent_ns')
+                p['sent'] = None if ns is None else fmt_ns(ns)
         traces.append(tj)
     return {'file': path, 'frames': len(cap.recs), 'notes': cap.notes,
             'traces': traces}

@@ -1058,6 +1058,183 @@ test_window_reply_after_window_busy(void **state)
 	assert_int_equal(engine_stats(f->e)->orphans, 1);
 }
 
+/*
+ * Traces come out in the order they finish, whatever the order they
+ * started in: A (an mtr-like run, rounds of TTL 1..3 a second apart for
+ * 20 s) starts first and stays open; B starts after it, ends at once, and
+ * is emitted when its window (2 s) has passed, while A is still running.
+ */
+static void
+test_emit_order_completion(void **state)
+{
+	struct fx *f = *state;
+	struct pb pr, b[3];
+	int round, ttl, i;
+	int64_t ts;
+
+	f->o.window_ns = 2000 * MS;
+	start(f);
+	for (round = 0; round < 20; round++)
+		for (ttl = 1; ttl <= 3; ttl++) {
+			ts = T0 + round * 1000 * MS + ttl * MS;
+			pb_echo(&pr, ipf(ME, DST, (uint8_t)ttl,
+			    (uint16_t)(round * 3 + ttl)), 8, 0x4d54,
+			    (uint16_t)(round * 3 + ttl), 32);
+			feed(f, ts, &pr);
+			if (ttl < 3)
+				time_exceeded(f, ts + MS / 2, ttl == 1 ? R1 : R2,
+				    &pr);
+			if (round == 0 && ttl == 3)
+				for (i = 0; i < 3; i++) {	/* B, meanwhile */
+					pb_udp(&b[i], ipf(ME, DST2,
+					    (uint8_t)(i + 1),
+					    (uint16_t)(0x700 + i)), 45679,
+					    (uint16_t)(33434 + i), 32);
+					feed(f, ts + (10 + i) * MS, &b[i]);
+					time_exceeded(f, ts + (20 + i) * MS,
+					    i == 2 ? R4 : R3, &b[i]);
+				}
+			if (round == 10 && ttl == 1) {
+				/* B is done, A is not */
+				assert_int_equal(f->s.n, 1);
+				assert_int_equal(f->s.t[0]->dst, DST2);
+			}
+		}
+	finish(f);
+	assert_int_equal(f->s.n, 2);
+	assert_int_equal(f->s.t[1]->dst, DST);
+	assert_int_equal(f->s.t[1]->nprobes, 60);	/* one trace of rounds */
+	assert_int_equal(f->s.t[1]->replies, 40);
+}
+
+/* A UDP traceroute to DST, TTL 1..3 from t0, each answered at once. */
+static void
+udp_run(struct fx *f, int64_t t0, uint16_t ipid0, uint16_t sport0,
+    struct pb pr[3], int answer_last)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		pb_udp(&pr[i], ipf(ME, DST, (uint8_t)(i + 1),
+		    (uint16_t)(ipid0 + i)), (uint16_t)(sport0 + i),
+		    (uint16_t)(33434 + i), 32);
+		feed(f, t0 + i * MS, &pr[i]);
+		if (i < 2)
+			time_exceeded(f, t0 + i * MS + MS / 2,
+			    i == 0 ? R1 : R2, &pr[i]);
+		else if (answer_last)
+			icmp_err(f, t0 + i * MS + MS / 2, DST, 3, 3, &pr[i],
+			    28);
+	}
+}
+
+/*
+ * The same traceroute run twice to one destination, 3 s apart (well
+ * within the window): two traces, not one with two probes a hop.  A late
+ * answer to the first run, after the second has begun, still goes to the
+ * first.
+ */
+static void
+test_restart_same_destination(void **state)
+{
+	struct fx *f = *state;
+	struct pb a[3], b[3];
+	size_t k;
+
+	start(f);
+	udp_run(f, T0, 0x100, 40000, a, 0);
+	udp_run(f, T0 + 3000 * MS, 0x200, 41000, b, 1);
+	icmp_err(f, T0 + 3500 * MS, DST, 3, 3, &a[2], 28);	/* late */
+	finish(f);
+	assert_int_equal(f->s.n, 2);
+	for (k = 0; k < 2; k++) {
+		const struct trace *t = f->s.t[k];
+
+		assert_int_equal(t->nprobes, 3);
+		assert_int_equal(t->nhops, 3);
+		assert_int_equal(t->replies, 3);
+		assert_int_equal(t->first_ns, T0 + (int64_t)k * 3000 * MS);
+		assert_int_equal(hop_probe(t, 2, 0)->raddr, DST);
+	}
+	assert_int_equal(hop_probe(f->s.t[0], 2, 0)->rx_ns, T0 + 3500 * MS);
+	assert_int_equal(engine_stats(f->e)->orphans, 0);
+}
+
+/*
+ * Not a new run: a TTL that nothing answered probed again after a pause
+ * (lasthop's retry of a silent hop), and a repeat sooner than the 2 s
+ * pause that ends a run.
+ */
+static void
+test_no_restart(void **state)
+{
+	struct fx *f = *state;
+	struct pb a[3], r;
+	const struct trace *t;
+	int i;
+
+	start(f);
+	for (i = 0; i < 3; i++) {
+		pb_udp(&a[i], ipf(ME, DST, (uint8_t)(i + 1),
+		    (uint16_t)(0x300 + i)), 40000, (uint16_t)(33434 + i), 32);
+		feed(f, T0 + i * MS, &a[i]);
+		if (i > 0)
+			time_exceeded(f, T0 + i * MS + MS / 2, R2, &a[i]);
+	}
+	pb_udp(&r, ipf(ME, DST, 1, 0x303), 40000, 33437, 32);	/* retry */
+	feed(f, T0 + 3000 * MS, &r);
+	time_exceeded(f, T0 + 3001 * MS, R1, &r);
+	udp_run(f, T0 + 4000 * MS, 0x400, 41000, a, 1);	/* 1 s later */
+	finish(f);
+	t = only_trace(f);
+	assert_int_equal(t->nprobes, 7);
+	assert_int_equal(t->replies, 6);
+}
+
+/*
+ * One Paris flow (constant ports, identity in the IP ID and the UDP
+ * checksum, as scamper sends them) sending 3000
+ * probes, a millisecond apart, with a 2 s window: every probe shares one
+ * loose key, so one chain of the loose index holds up to 2000 of them
+ * while the oldest expire one by one and the index doubles twice (which
+ * reverses its chains).  Every reply still finds its probe, and one that
+ * comes after its probe's window finds none.
+ */
+static void
+test_long_chain_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct pb pr, first;
+	int64_t ts = T0;
+	int i;
+
+	f->o.window_ns = 2000 * MS;
+	start(f);
+	for (i = 0; i < 3000; i++) {
+		pb_udp_ck(&pr, ipf(ME, DST, (uint8_t)(i % 30 + 1),
+		    (uint16_t)(0x1000 + i)), 40000, 33435, 12,
+		    (uint16_t)(0x2000 + i));
+		if (i == 0)
+			first = pr;
+		feed(f, ts, &pr);
+		time_exceeded(f, ts + MS / 2, R1, &pr);
+		ts += MS;
+	}
+	time_exceeded(f, ts, R2, &first);	/* 3 s late: expired */
+	finish(f);
+	assert_int_equal(engine_stats(f->e)->matched, 3000);
+	/*
+	 * Its ports fit every pending probe of the flow, its IP ID and
+	 * checksum none: it answers none of them (ambiguous, attached to
+	 * none).
+	 */
+	assert_int_equal(engine_stats(f->e)->orphans +
+	    engine_stats(f->e)->ambiguous, 1);
+	assert_int_equal(f->s.n, 1);
+	assert_int_equal(f->s.t[0]->nprobes, 3000);
+	assert_int_equal(f->s.t[0]->replies, 3000);
+}
+
 /* ---- the builders themselves ---- */
 
 static void
@@ -1269,6 +1446,10 @@ main(void)
 		T(test_window_emits_idle_trace),
 		T(test_window_reply_after_window),
 		T(test_window_reply_after_window_busy),
+		T(test_emit_order_completion),
+		T(test_restart_same_destination),
+		T(test_no_restart),
+		T(test_long_chain_expiry),
 		T(test_pktbuild_checksums),
 		T(test_empty),
 		T(test_extreme_timestamps),
