@@ -1,6 +1,6 @@
 # lasthop: packet-level traceroute and path analyzer.
-# Targets: all check demo deps deps-test deps-fuzz asan check-asan fuzz bench
-#          bench-live install clean
+# Targets: all check demo deps deps-test deps-fuzz asan check-asan mutate
+#          fuzz bench bench-live install clean
 
 PREFIX	?= /usr/local
 BUILD	?= build
@@ -21,8 +21,8 @@ FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer
 
-.PHONY: all check check-asan demo deps deps-test deps-fuzz asan fuzz bench bench-live \
-	install clean units FORCE
+.PHONY: all check check-asan demo deps deps-test deps-fuzz asan mutate fuzz bench \
+	bench-live install clean units FORCE
 
 all: lasthop
 
@@ -68,6 +68,12 @@ check-asan: deps deps-test asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run-tests.sh build-asan
+
+# Mutation checks: each small breakage in tests/mutations.list, applied to a
+# scratch copy, must make the fast suite (no lab) fail; survivors and stale
+# entries fail this target.  The report is also in tests/out/mutate.txt.
+mutate: deps deps-test
+	tools/mutate.sh
 
 demo: deps
 	$(MAKE) all
