@@ -15,6 +15,7 @@ LIBS	= -pthread -lpcap -lnet -ldumbnet -ljansson -lcap-ng -lgvc -lcgraph -lcdt -
 LIB_SRCS  = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJS  = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -47,10 +48,17 @@ $(BUILD)/%.o: src/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(XCFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblasthop.a $(BUILD)/.flags
+# A unit program is compiled once and relinked when the library changes
+# (make mutate rebuilds after every mutation).
+$(BUILD)/tests/%.o: tests/unit/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(XCFLAGS) -Wno-missing-prototypes -o $@ $< \
-		$(BUILD)/liblasthop.a -lcmocka $(LIBS)
+	$(CC) $(CPPFLAGS) $(XCFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/liblasthop.a
+	$(CC) $(CFLAGS) $(SAN) -pthread -o $@ $< $(BUILD)/liblasthop.a \
+		-lcmocka $(LIBS)
+
+.SECONDARY: $(UNIT_OBJS)
 
 units: $(UNIT_BINS)
 
@@ -121,4 +129,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz lasthop
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/main.d
+-include $(LIB_OBJS:.o=.d) $(BUILD)/main.d $(UNIT_OBJS:.o=.d)

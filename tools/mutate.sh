@@ -110,7 +110,7 @@ git ls-files -z --cached --others --exclude-standard |
     tar --null --no-recursion -T - -cf - | tar -xpf - -C "$S" || exit 1
 
 build() {
-	make -C "$S" all units </dev/null >"$S/build.log" 2>&1
+	make -C "$S" -j2 all units </dev/null >"$S/build.log" 2>&1
 }
 fast_suite() {
 	(cd "$S" && env -u CI tests/run-tests.sh -x --without lab,runner build) \
