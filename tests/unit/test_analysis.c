@@ -328,6 +328,50 @@ test_hostname_hint(void **state)
 	trace_free(t);
 }
 
+static const uint32_t KPHOST = IP(5, 6, 7, 9);	/* no AS data, a .kp name */
+
+static int
+kp_resolve(void *arg, uint32_t addr, char *buf, size_t len)
+{
+	(void)arg;
+	if (addr != KPHOST)
+		return -1;
+	strncpy(buf, "gw1.star-jv.kp", len);
+	return 0;
+}
+
+/*
+ * A .kp name puts a hop without AS data inside North Korea's network when
+ * the target is North Korea's; towards another target it says nothing of
+ * the hop's role.
+ */
+static void
+test_kp_name_inside_nk_target(void **state)
+{
+	struct analysis_opts o = { .map = map, .resolve = kp_resolve };
+	char err[LH_ERRLEN];
+	struct trace *t;
+	const struct annot *a;
+
+	(void)state;
+	t = mk(NKT, H(ISP, CU1, CU2, KPHOST, 0, 0), 3, -1);
+	assert_int_equal(analyze_trace(t, &o, err, sizeof(err)), 0);
+	a = analysis_annot(t->an, KPHOST);
+	assert_non_null(a);
+	assert_int_equal(a->asn, 0);
+	assert_true(a->flags & ASMAP_F_NK_INSIDE);
+	assert_int_equal(a->role, ROLE_TARGET);
+	trace_free(t);
+
+	t = mk(X, H(ISP, CU1, KPHOST, 0, 0), 3, -1);
+	assert_int_equal(analyze_trace(t, &o, err, sizeof(err)), 0);
+	a = analysis_annot(t->an, KPHOST);
+	assert_non_null(a);
+	assert_int_not_equal(a->role, ROLE_TARGET);
+	assert_int_equal(a->role, ROLE_UNKNOWN);
+	trace_free(t);
+}
+
 /* The same annotations and sentences, field by field. */
 static void
 assert_same_analysis(const struct analysis *x, const struct analysis *y)
@@ -439,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_ttk_published_last_hop),
 		cmocka_unit_test(test_rate_limited_last_hop),
 		cmocka_unit_test(test_hostname_hint),
+		cmocka_unit_test(test_kp_name_inside_nk_target),
 		cmocka_unit_test(test_annot_cache),
 		cmocka_unit_test(test_no_data),
 	};
