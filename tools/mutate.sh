@@ -158,7 +158,8 @@ while IFS='	' read -r k file what; do
 			res="NO BUILD"
 			nobuild=$((nobuild + 1))
 			bad="$bad $k"
-			grep -m 3 'error' "$S/build.log" | sed 's/^/      | /'
+			grep -m 3 'error' "$S/build.log" | sed 's/^/      | /' |
+			    while IFS= read -r l; do say "$l"; done
 		elif fast_suite; then
 			res="SURVIVED"
 			survived=$((survived + 1))

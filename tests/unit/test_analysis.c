@@ -172,6 +172,27 @@ test_across_silent_hops(void **state)
 	trace_free(t);
 }
 
+/*
+ * Dying at the target's first answering hop is dying at the handoff: here
+ * it is seen across silent hops, so its own address is the target's.
+ */
+static void
+test_dies_at_targets_first_hop(void **state)
+{
+	struct trace *t = mk(NKT, H(ISP, CU1, CU2, 0, NKIN, 0, 0, 0, 0, 0), 3,
+	    -1);
+	const struct analysis *an = run(t, NULL);
+
+	(void)state;
+	assert_string_equal(an->ho_rule, "across-silent-hops");
+	assert_int_equal(an->ho_in_ttl, 5);
+	assert_int_equal(analysis_annot(an, NKIN)->role, ROLE_TARGET);
+	assert_int_equal(an->v.outcome, OUT_DIED);
+	assert_int_equal(an->v.last_addr, NKIN);
+	assert_int_equal(an->v.where, WH_HANDOFF);
+	trace_free(t);
+}
+
 /* Died after an upstream router: undecided without a baseline. */
 static void
 test_undecided_without_baseline(void **state)
@@ -475,6 +496,7 @@ main(void)
 		cmocka_unit_test(test_upstream_numbered_border),
 		cmocka_unit_test(test_adjacent),
 		cmocka_unit_test(test_across_silent_hops),
+		cmocka_unit_test(test_dies_at_targets_first_hop),
 		cmocka_unit_test(test_undecided_without_baseline),
 		cmocka_unit_test(test_baseline_places_death),
 		cmocka_unit_test(test_inside_target),
