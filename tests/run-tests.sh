@@ -127,7 +127,8 @@ known_bugs() {
 
 # show LOG PATTERN: the lines that explain a failure or a skip.
 show() {
-	grep -E "$2" "$1" | head -n 30 | sed 's/^/  | /'
+	grep -E "$2" "$1" | grep -vE '^[0-9]+ passed, [0-9]+ failed' |
+	    head -n 30 | sed 's/^/  | /'
 }
 
 # A cmocka program: its summary gives passed, failed and skipped; the
