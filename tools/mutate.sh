@@ -89,12 +89,12 @@ path = sys.argv[4] + '/' + e['file']
 try:
     text = open(path, encoding='utf-8').read()
 except OSError as x:
-    print('STALE: %s' % x.strerror)
+    print(x.strerror)
     sys.exit(3)
 old, new = '\n'.join(e['old']), '\n'.join(e['new'])
 n = text.count(old)
 if n != 1:
-    print('STALE: the text occurs %d times in %s' % (n, e['file']))
+    print('the text occurs %d times in %s' % (n, e['file']))
     sys.exit(3)
 open(path, 'w', encoding='utf-8').write(text.replace(old, new))
 EOF
