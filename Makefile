@@ -1,6 +1,6 @@
 # lasthop: packet-level traceroute and path analyzer.
-# Targets: all check demo deps deps-test deps-fuzz asdb asan check-asan fuzz
-#          bench bench-live install clean distclean
+# Targets: all check demo deps deps-test deps-fuzz asdb asan check-asan mutate
+#          fuzz bench bench-live install clean distclean
 
 PREFIX	?= /usr/local
 BUILD	?= build
@@ -15,6 +15,7 @@ LIBS	= -pthread -lpcap -lnet -ldumbnet -ljansson -lcap-ng -lgvc -lcgraph -lcdt -
 LIB_SRCS  = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJS  = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -26,8 +27,8 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 ASDB_IMAGE = data/asn-ipv4.asdb
 ASDB_DOCS  = DBIP-LICENSE NRO_LICENSE ROUTEVIEWS-LICENSE MODIFICATIONS
 
-.PHONY: all check check-asan demo deps deps-test deps-fuzz asdb asan fuzz bench \
-	bench-live install clean distclean units FORCE
+.PHONY: all check check-asan demo deps deps-test deps-fuzz asdb asan mutate \
+	fuzz bench bench-live install clean distclean units FORCE
 
 all: lasthop
 
@@ -52,10 +53,17 @@ $(BUILD)/%.o: src/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(XCFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblasthop.a $(BUILD)/.flags
+# A unit program is compiled once and relinked when the library changes
+# (make mutate rebuilds after every mutation).
+$(BUILD)/tests/%.o: tests/unit/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(XCFLAGS) -Wno-missing-prototypes -o $@ $< \
-		$(BUILD)/liblasthop.a -lcmocka $(LIBS)
+	$(CC) $(CPPFLAGS) $(XCFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/liblasthop.a
+	$(CC) $(CFLAGS) $(SAN) -pthread -o $@ $< $(BUILD)/liblasthop.a \
+		-lcmocka $(LIBS)
+
+.SECONDARY: $(UNIT_OBJS)
 
 units: $(UNIT_BINS)
 
@@ -73,6 +81,12 @@ check-asan: deps deps-test asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run-tests.sh build-asan
+
+# Mutation checks: each small breakage in tests/mutations.list, applied to a
+# scratch copy, must make the fast suite (no lab) fail; survivors and stale
+# entries fail this target.  The report is also in tests/out/mutate.txt.
+mutate: deps deps-test
+	tools/mutate.sh
 
 demo: deps
 	$(MAKE) all
@@ -140,4 +154,4 @@ clean:
 distclean: clean
 	rm -rf data
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/main.d
+-include $(LIB_OBJS:.o=.d) $(BUILD)/main.d $(UNIT_OBJS:.o=.d)

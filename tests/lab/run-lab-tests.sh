@@ -1,23 +1,19 @@
 #!/bin/bash
 # run-lab-tests.sh BUILD: the live-tracing tests in the namespace lab.
-# Needs root (CI runs as root); outside CI it skips without root, with a
-# message.  Every scenario of labcheck.py, every method, then the forged
-# reply and privilege-drop tests; the lab is torn down on any exit.
-# The middlebox scenarios also run traceroute, mtr and scamper and print
-# which hops each tool saw ("info" lines).
+# Needs root (CI runs as root): without it the whole lab is one skip, which
+# tests/run-tests.sh counts as a failure under CI=true.  Every scenario of
+# labcheck.py, every method, then the forged reply and privilege-drop
+# tests; the lab is torn down on any exit.  The middlebox scenarios also
+# run traceroute, mtr and scamper and print which hops each tool saw
+# ("info" lines).
 set -u
 BUILD=${1:?usage: run-lab-tests.sh BUILD}
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=$(cd "$BUILD" && pwd)
 
 if [ "$(id -u)" -ne 0 ]; then
-	if [ -n "${CI:-}" ]; then
-		echo "lab tests need root, and CI must run them"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
 	echo "lab tests skipped: they need root (network namespaces)"
-	echo "0 passed, 0 failed"
+	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
 

@@ -5,11 +5,15 @@
 # usage: tests/peer/check-peer.sh BUILD_DIR [CAPTURES_DIR]
 #
 # For every CAPTURES_DIR/peer-*.pcap that has a .out beside it:
-#   lasthop side: BUILD_DIR/lasthop replay --format json FILE.pcap | lasthophops.py
-#   peer side:    peerhops.py FILE.json if present (dublin-traceroute), else FILE.out
+#   lasthop side: BUILD_DIR/lasthop replay --format json FILE.pcap, through
+#                 lasthophops.normalize()
+#   peer side:    FILE.json if present (dublin-traceroute), else FILE.out,
+#                 through peerhops.normalize()
 # then compares the two normalized hop lists and prints "ok NAME" or
 # "FAIL NAME" (with a diff), a final "N passed, M failed", and exits non-zero
-# on any failure.  Replay sends nothing, so this needs no root.
+# on any failure.  The normalizing and comparing of all captures happen in
+# one Python process (a start-up per capture made this suite the slowest).
+# Replay sends nothing, so this needs no root.
 #
 # Comparison rules (peers print things lasthop's model need not, and the
 # reverse):
@@ -70,52 +74,9 @@ else
 	fail=$((fail + 1))
 fi
 
-compare() {
-	python3 - "$1" "$2" "$3" <<'PYEOF'
-import difflib, json, sys
-
-peer = json.load(open(sys.argv[1]))
-lh = json.load(open(sys.argv[2]))
-lenient_silence = sys.argv[3] == "dublin"      # rule 5
-
-def traces(x):
-    # -> list of (key, {ttl: addrs}); a plain hop list is one trace, key None
-    if x and isinstance(x[0], dict) and "flow" in x[0]:
-        return [(t["flow"], {h["ttl"]: h["addrs"] for h in t["hops"]}) for t in x]
-    return [(None, {h["ttl"]: h["addrs"] for h in x})]
-
-P, L = traces(peer), traces(lh)
-if len(P) != len(L):
-    print("    peer has %d trace(s), lasthop %d" % (len(P), len(L)))
-    sys.exit(1)
-if len(P) > 1:
-    if sorted(k for k, _ in L) == sorted(k for k, _ in P):
-        Ld = dict(L)
-        L = [(k, Ld[k]) for k, _ in P]           # by destination port
-    # else: by order (lasthophops numbered them 1..n)
-
-bad = False
-for (pk, ph), (lk, lh_) in zip(P, L):
-    if not ph:
-        extra = sorted(t for t, a in lh_.items() if a)
-        if extra:
-            print("    flow %s: peer printed no hop, lasthop has answers at TTL %s" % (pk, extra))
-            bad = True
-        continue
-    first, last = min(ph), max(ph)
-    want = ["%2d %s" % (t, " ".join(ph.get(t, [])) or "*") for t in range(first, last + 1)]
-    got = ["%2d %s" % (t, " ".join(lh_.get(t, [])) or "*") for t in range(first, last + 1)]
-    if lenient_silence:
-        got = [w if w.endswith(" *") else g for w, g in zip(want, got)]
-    if want != got:
-        bad = True
-        label = "" if pk is None else " flow %s" % pk
-        for ln in difflib.unified_diff(want, got, "peer" + label, "lasthop" + label, lineterm="", n=1):
-            print("    " + ln)
-sys.exit(1 if bad else 0)
-PYEOF
-}
-
+# lasthop's side: one replay per capture (CAPTURE<TAB>KIND<TAB>PEER OUTPUT
+# <TAB>LASTHOP JSON, or the replay's error, per line of the work list)
+: >"$tmp/work"
 for pcap in "$caps"/peer-*.pcap; do
 	[ -e "$pcap" ] || continue
 	base=${pcap%.pcap}
@@ -125,25 +86,99 @@ for pcap in "$caps"/peer-*.pcap; do
 	kind=text
 	case $name in peer-dublin-*) kind=dublin ;; esac
 	[ -f "$base.json" ] && peerin=$base.json
-	why=""
-	if ! timeout 60 "$lasthop" replay --format json "$pcap" >"$tmp/$name.lh.json" 2>"$tmp/$name.err"; then
-		why="lasthop replay failed: $(head -c 300 "$tmp/$name.err" | tr '\n' ' ')"
-	elif ! python3 "$here/lasthophops.py" <"$tmp/$name.lh.json" >"$tmp/$name.lh" 2>"$tmp/$name.err"; then
-		why="$(head -c 300 "$tmp/$name.err")"
-	elif ! python3 "$here/peerhops.py" "$peerin" >"$tmp/$name.peer" 2>"$tmp/$name.err"; then
-		why="$(head -c 300 "$tmp/$name.err")"
-	elif ! compare "$tmp/$name.peer" "$tmp/$name.lh" "$kind" >"$tmp/$name.diff" 2>&1; then
-		why="hops differ"
-	fi
-	if [ -z "$why" ]; then
-		echo "ok   $name"
-		pass=$((pass + 1))
+	if timeout 60 "$lasthop" replay --format json "$pcap" \
+	    >"$tmp/$name.lh.json" 2>"$tmp/$name.err"; then
+		err=""
 	else
-		echo "FAIL $name: $why"
-		[ -s "$tmp/$name.diff" ] && cat "$tmp/$name.diff"
-		fail=$((fail + 1))
+		err="lasthop replay failed: $(head -c 300 "$tmp/$name.err" | tr '\n\t' '  ')"
 	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$peerin" \
+	    "$tmp/$name.lh.json" "$err" >>"$tmp/work"
 done
+
+# Both sides normalized and compared in one Python process (its start-up
+# is most of the time a capture would otherwise take).
+rc=0
+python3 - "$here" "$tmp/work" >"$tmp/result" 2>&1 <<'PYEOF' || rc=1
+import difflib, json, sys
+
+sys.path.insert(0, sys.argv[1])
+import lasthophops
+import peerhops
+
+
+def traces(x):
+    # -> list of (key, {ttl: addrs}); a plain hop list is one trace, key None
+    if x and isinstance(x[0], dict) and "flow" in x[0]:
+        return [(t["flow"], {h["ttl"]: h["addrs"] for h in t["hops"]}) for t in x]
+    return [(None, {h["ttl"]: h["addrs"] for h in x})]
+
+
+def compare(peer, lh, lenient_silence):
+    """The differences, as lines to print ([] when the two agree)."""
+    out = []
+    P, L = traces(peer), traces(lh)
+    if len(P) != len(L):
+        return ["    peer has %d trace(s), lasthop %d" % (len(P), len(L))]
+    if len(P) > 1:
+        if sorted(k for k, _ in L) == sorted(k for k, _ in P):
+            Ld = dict(L)
+            L = [(k, Ld[k]) for k, _ in P]           # by destination port
+        # else: by order (lasthophops numbered them 1..n)
+    for (pk, ph), (lk, lh_) in zip(P, L):
+        if not ph:
+            extra = sorted(t for t, a in lh_.items() if a)
+            if extra:
+                out.append("    flow %s: peer printed no hop, lasthop has answers at TTL %s" % (pk, extra))
+            continue
+        first, last = min(ph), max(ph)
+        want = ["%2d %s" % (t, " ".join(ph.get(t, [])) or "*") for t in range(first, last + 1)]
+        got = ["%2d %s" % (t, " ".join(lh_.get(t, [])) or "*") for t in range(first, last + 1)]
+        if lenient_silence:                      # rule 5
+            got = [w if w.endswith(" *") else g for w, g in zip(want, got)]
+        if want != got:
+            label = "" if pk is None else " flow %s" % pk
+            if not out:
+                out.append("")
+            for ln in difflib.unified_diff(want, got, "peer" + label, "lasthop" + label, lineterm="", n=1):
+                out.append("    " + ln)
+    return [x for x in out if x != ""]
+
+
+for line in open(sys.argv[2]):
+    name, kind, peerin, lhjson, err = line.rstrip("\n").split("\t")
+    diff = []
+    if not err:
+        try:
+            lh = lasthophops.normalize(json.load(open(lhjson)))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            err = "lasthophops.py: bad lasthop JSON: %s" % e
+    if not err:
+        try:
+            text = open(peerin, encoding="utf-8", errors="replace").read()
+            _fmt, peer = peerhops.normalize(text)
+        except (ValueError, KeyError, TypeError) as e:
+            err = "peerhops.py: %s: %s" % (peerin, e)
+    if not err:
+        diff = compare(peer, lh, kind == "dublin")
+        if diff:
+            err = "hops differ"
+    if err:
+        print("FAIL %s: %s" % (name, err))
+        for d in diff:
+            print(d)
+    else:
+        print("ok   %s" % name)
+PYEOF
+cat "$tmp/result"
+nok=$(grep -c '^ok ' "$tmp/result" || true)
+nfail=$(grep -c '^FAIL ' "$tmp/result" || true)
+pass=$((pass + nok))
+fail=$((fail + nfail))
+if [ "$rc" -ne 0 ] || [ $((nok + nfail)) -ne "$(wc -l <"$tmp/work")" ]; then
+	echo "FAIL the comparison did not finish (exit $rc)"
+	fail=$((fail + 1))
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -230,6 +230,27 @@ test_across_silent_hops(void **state)
 	trace_free(t);
 }
 
+/*
+ * Dying at the target's first answering hop is dying at the handoff: here
+ * it is seen across silent hops, so its own address is the target's.
+ */
+static void
+test_dies_at_targets_first_hop(void **state)
+{
+	struct trace *t = mk(NKT, H(ISP, CU1, CU2, 0, NKIN, 0, 0, 0, 0, 0), 3,
+	    -1);
+	const struct analysis *an = run(t, NULL);
+
+	(void)state;
+	assert_int_equal(an->ho_rule, HO_ACROSS_SILENT);
+	assert_int_equal(an->ho_in_ttl, 5);
+	assert_int_equal(analysis_annot(an, NKIN)->role, ROLE_TARGET);
+	assert_int_equal(an->v.outcome, OUT_DIED);
+	assert_int_equal(an->v.last_addr, NKIN);
+	assert_int_equal(an->v.where, WH_HANDOFF);
+	trace_free(t);
+}
+
 /* Died after an upstream router: undecided without a baseline. */
 static void
 test_undecided_without_baseline(void **state)
@@ -383,6 +404,50 @@ test_hostname_hint(void **state)
 	assert_int_equal(a->asn, 20485);
 	assert_true(a->hinted);
 	assert_int_equal(a->role, ROLE_UPSTREAM);
+	trace_free(t);
+}
+
+static const uint32_t KPHOST = IP(5, 6, 7, 9);	/* no AS data, a .kp name */
+
+static int
+kp_resolve(void *arg, uint32_t addr, char *buf, size_t len)
+{
+	(void)arg;
+	if (addr != KPHOST)
+		return -1;
+	strncpy(buf, "gw1.star-jv.kp", len);
+	return 0;
+}
+
+/*
+ * A .kp name puts a hop without AS data inside North Korea's network when
+ * the target is North Korea's; towards another target it says nothing of
+ * the hop's role.
+ */
+static void
+test_kp_name_inside_nk_target(void **state)
+{
+	struct analysis_opts o = { .map = map, .resolve = kp_resolve };
+	char err[LH_ERRLEN];
+	struct trace *t;
+	const struct annot *a;
+
+	(void)state;
+	t = mk(NKT, H(ISP, CU1, CU2, KPHOST, 0, 0), 3, -1);
+	assert_int_equal(analyze_trace(t, &o, err, sizeof(err)), 0);
+	a = analysis_annot(t->an, KPHOST);
+	assert_non_null(a);
+	assert_int_equal(a->asn, 0);
+	assert_true(a->flags & ASMAP_F_NK_INSIDE);
+	assert_int_equal(a->role, ROLE_TARGET);
+	trace_free(t);
+
+	t = mk(X, H(ISP, CU1, KPHOST, 0, 0), 3, -1);
+	assert_int_equal(analyze_trace(t, &o, err, sizeof(err)), 0);
+	a = analysis_annot(t->an, KPHOST);
+	assert_non_null(a);
+	assert_int_not_equal(a->role, ROLE_TARGET);
+	assert_int_equal(a->role, ROLE_UNKNOWN);
 	trace_free(t);
 }
 
@@ -905,6 +970,7 @@ main(void)
 		cmocka_unit_test(test_upstream_numbered_border),
 		cmocka_unit_test(test_adjacent),
 		cmocka_unit_test(test_across_silent_hops),
+		cmocka_unit_test(test_dies_at_targets_first_hop),
 		cmocka_unit_test(test_undecided_without_baseline),
 		cmocka_unit_test(test_baseline_places_death),
 		cmocka_unit_test(test_inside_target),
@@ -913,6 +979,7 @@ main(void)
 		cmocka_unit_test(test_ttk_published_last_hop),
 		cmocka_unit_test(test_rate_limited_last_hop),
 		cmocka_unit_test(test_hostname_hint),
+		cmocka_unit_test(test_kp_name_inside_nk_target),
 		cmocka_unit_test(test_annot_cache),
 		cmocka_unit_test(test_no_data),
 		cmocka_unit_test(test_baseline_departure_decides),
