@@ -176,7 +176,7 @@ icmp_answer_t8(const struct pkt *p, uint8_t t8[8])
 	return 8;
 }
 
-static const uint32_t icmp_seq_bases[] = { 0, 1, 33000 };
+static const uint32_t icmp_seq_bases[] = { 1, 33000 };
 
 const struct probe_method probe_icmp = {
 	.name = "icmp",
@@ -198,6 +198,6 @@ const struct probe_method probe_icmp = {
 	.split_flows = 0,
 	.order = icmp_order,
 	.counter_name = { "echo sequence", "IP ID" },
-	.counter_base = { { icmp_seq_bases, 3 } },
+	.counter_base = { { icmp_seq_bases, 2 } },
 	.answer_t8 = icmp_answer_t8,
 };

@@ -311,10 +311,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	cp "$LASTHOP" "$tmp/perm/bin/lasthop"
 	cp "$tmp/small.asdb" "$tmp/perm/bin/data/asn-ipv4.asdb"
 	chmod 600 "$tmp/perm/bin/data/asn-ipv4.asdb"
+	cp "$NYC" "$tmp/perm/nyc.txt"	# the tree may be closed to nobody
 	chmod 755 "$tmp" "$tmp/perm" "$tmp/perm/bin" "$tmp/perm/bin/data"
-	chmod 644 "$NYC"
+	chmod 644 "$tmp/perm/nyc.txt"
 	env -u LASTHOP_ASDB setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$tmp/perm/bin/lasthop" analyze "$PWD/$NYC" >"$tmp/out" 2>"$tmp/err"
+	    "$tmp/perm/bin/lasthop" analyze "$tmp/perm/nyc.txt" >"$tmp/out" \
+	    2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -eq 0 ] && grep -q "asn-ipv4.asdb: Permission denied" "$tmp/err" &&
 	    grep -q "AS4837" "$tmp/out"; then

@@ -108,6 +108,11 @@ total=$(echo "$INDEX" | wc -l)
 git ls-files -z --cached --others --exclude-standard |
     xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
     tar --null --no-recursion -T - -cf - | tar -xpf - -C "$S" || exit 1
+# The AS image is built data, not a tracked file (make deps compiles it):
+# the copy shares this tree's.
+if [ -d "$ROOT/data" ]; then
+	ln -s "$ROOT/data" "$S/data" || exit 1
+fi
 
 build() {
 	make -C "$S" -j2 all units </dev/null >"$S/build.log" 2>&1

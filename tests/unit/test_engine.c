@@ -2014,6 +2014,74 @@ test_early_reply_claimed_by_its_trace(void **state)
 	assert_int_equal(engine_stats(f->e)->orphans, 1);
 }
 
+/*
+ * Reply-only traces: the replies of an ICMP traceroute whose echo
+ * requests the capture does not hold (identifier 0x0a0a, sequence 1..3,
+ * one per TTL) make a trace of their own, TTLs inferred; the same replies
+ * beside the probes of another identifier to the same destination (a
+ * forger's or a stray's guesses) make none, and stay unmatched.
+ */
+static void
+reply_only_icmp(struct fx *f, int with_probes)
+{
+	static const uint32_t by[] = { R1, R2, DST };
+	struct pb p, e;
+	int i;
+
+	start(f);
+	for (i = 0; i < 3; i++) {
+		if (with_probes) {	/* someone else's echo, id 0x0b0b */
+			pb_echo(&e, ipf(ME, DST, (uint8_t)(i + 1),
+			    (uint16_t)(0x700 + i)), 8, 0x0b0b, (uint16_t)(i + 1),
+			    16);
+			feed(f, T0 + i * 10 * MS, &e);
+		}
+		/* ours, not in the capture */
+		pb_echo(&p, ipf(ME, DST, (uint8_t)(i + 1), (uint16_t)(0x600 + i)),
+		    8, 0x0a0a, (uint16_t)(i + 1), 16);
+		if (by[i] != DST) {
+			time_exceeded(f, T0 + i * 10 * MS + MS, by[i], &p);
+			continue;
+		}
+		pb_echo(&e, ipf(DST, ME, 60, 0x900), 0, 0x0a0a,
+		    (uint16_t)(i + 1), 16);
+		feed(f, T0 + i * 10 * MS + MS, &e);
+	}
+	finish(f);
+}
+
+static void
+test_reply_only_inferred(void **state)
+{
+	struct fx *f = *state;
+	const struct trace *t;
+
+	reply_only_icmp(f, 0);
+	t = only_trace(f);
+	assert_true(t->reply_only);
+	assert_int_equal(t->echo_id, 0x0a0a);
+	assert_int_equal(t->stop, STOP_COMPLETED);
+	assert_int_equal(t->nhops, 3);
+	assert_int_equal(t->infer_base, 1);	/* traceroute -I's first seq */
+	assert_int_equal(hop_probe(t, 0, 0)->ttl, 1);
+	assert_int_equal(hop_probe(t, 1, 0)->raddr, R2);
+	assert_true(hop_probe(t, 1, 0)->inferred);
+}
+
+static void
+test_reply_only_beside_probes(void **state)
+{
+	struct fx *f = *state;
+	size_t i;
+
+	reply_only_icmp(f, 1);
+	for (i = 0; i < f->s.n; i++)
+		assert_false(f->s.t[i]->reply_only);
+	assert_int_equal(engine_stats(f->e)->orphans, 3);
+	assert_int_equal(engine_stats(f->e)->nunmatched, 1);
+	assert_int_equal(engine_stats(f->e)->unmatched[0].dst, DST);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -2072,6 +2140,8 @@ main(void)
 		T(test_no_loop_for_a_router_at_consecutive_ttls),
 		T(test_gap_limit_exact),
 		T(test_capture_ended),
+		T(test_reply_only_inferred),
+		T(test_reply_only_beside_probes),
 		T(test_capture_ran_on),
 		T(test_equal_fits_prefer_unanswered_then_latest),
 		T(test_early_reply_claimed_by_its_trace),
