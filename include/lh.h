@@ -74,4 +74,11 @@ int lh_parse_ip4(const char *s, const char *what, uint32_t *out, char *err,
 int lh_parse_prefix(const char *s, const char *what, uint32_t *net,
     uint32_t *mask, char *err, size_t errlen);
 
+/*
+ * Decimal digits only (no sign, no spaces, not empty), value <= max: 0, or
+ * -1 with *out untouched.  For fields of data files, where the file's
+ * loader names the place.
+ */
+int lh_digits_u32(const char *s, uint32_t max, uint32_t *out);
+
 #endif /* LH_H */

@@ -264,25 +264,6 @@ csv_split(char *s, char **f, int max, const char **why)
 	}
 }
 
-/* Decimal digits only, value <= max. */
-static int
-parse_u32(const char *s, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
-			return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int
 all_digits(const char *s)
 {
@@ -309,7 +290,7 @@ parse_addr(const char *s, int *mode, uint32_t *out)
 	struct in_addr a;
 	int m = all_digits(s);
 
-	if (m ? parse_u32(s, out) < 0 : inet_pton(AF_INET, s, &a) != 1)
+	if (m ? lh_digits_u32(s, UINT32_MAX, out) < 0 : inet_pton(AF_INET, s, &a) != 1)
 		return -1;
 	if (!m)
 		*out = ntohl(a.s_addr);
@@ -401,7 +382,7 @@ asdb_build_line(struct asdb_build *b, char *s, size_t len, const char *name,
 			return berr(err, errlen, name, lineno, "range '%.*s' to "
 			    "'%.*s' mixes IPv4 and IPv6", TOKSHOW, f[0],
 			    TOKSHOW, f[1]);
-		if (parse_u32(f[2], &asn) < 0)
+		if (lh_digits_u32(f[2], UINT32_MAX, &asn) < 0)
 			return berr(err, errlen, name, lineno, "bad AS number "
 			    "'%.*s' (0..4294967295)", TOKSHOW, f[2]);
 		b->seen_data = 1;
@@ -420,7 +401,7 @@ asdb_build_line(struct asdb_build *b, char *s, size_t len, const char *name,
 	if (lo > hi)
 		return berr(err, errlen, name, lineno, "range_start %.*s is after "
 		    "range_end %.*s", TOKSHOW, f[0], TOKSHOW, f[1]);
-	if (parse_u32(f[2], &asn) < 0)
+	if (lh_digits_u32(f[2], UINT32_MAX, &asn) < 0)
 		return berr(err, errlen, name, lineno, "bad AS number '%.*s' "
 		    "(0..4294967295)", TOKSHOW, f[2]);
 	b->addr_mode = m0;

@@ -28,25 +28,6 @@
 
 /* ---- numbers and addresses ---- */
 
-/* Decimal digits only (no sign, no spaces), value <= max. */
-static int
-parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > max)
-			return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 /* ASN: asplain 0..4294967295, or asdot "X.Y" (X, Y 0..65535) if asdot. */
 static int
 parse_asn(const char *s, int asdot, uint32_t *out)
@@ -56,12 +37,12 @@ parse_asn(const char *s, int asdot, uint32_t *out)
 	uint32_t h, l;
 
 	if (dot == NULL)
-		return parse_u32(s, UINT32_MAX, out);
+		return lh_digits_u32(s, UINT32_MAX, out);
 	if (!asdot || dot == s || (size_t)(dot - s) >= sizeof(hi))
 		return -1;
 	memcpy(hi, s, (size_t)(dot - s));
 	hi[dot - s] = '\0';
-	if (parse_u32(hi, 65535, &h) < 0 || parse_u32(dot + 1, 65535, &l) < 0)
+	if (lh_digits_u32(hi, 65535, &h) < 0 || lh_digits_u32(dot + 1, 65535, &l) < 0)
 		return -1;
 	*out = h << 16 | l;
 	return 0;
@@ -117,7 +98,7 @@ asmap_parse_origin(const char *s, uint32_t *asn, uint16_t *flags,
 			return lh_err(err, errlen, "bad origin '%.*s'", TOKSHOW, s);
 		memcpy(tok, p, n);
 		tok[n] = '\0';
-		if (parse_u32(tok, UINT32_MAX, &v) < 0)
+		if (lh_digits_u32(tok, UINT32_MAX, &v) < 0)
 			return lh_err(err, errlen,
 			    "bad AS number '%s' in origin '%.*s' (0..4294967295)",
 			    tok, TOKSHOW, s);
@@ -382,7 +363,7 @@ detect_line(const char *s, int *decisive)
 	    t = strtok_r(NULL, " \t\r\n", &save))
 		f[n++] = t;
 	if (n == 3 && (parse_ip4(f[0], &v) == 0 || is_ip6(f[0])) &&
-	    parse_u32(f[1], 128, &v) == 0)
+	    lh_digits_u32(f[1], 128, &v) == 0)
 		return ASMAP_FMT_PFX2AS;
 	return ASMAP_FMT_UNKNOWN;
 }
@@ -537,7 +518,7 @@ pfx2as_line(struct loader *L, char *s)
 	if (strchr(f[0], ':') != NULL) {
 		if (!is_ip6(f[0]))
 			return lerr(L, "bad address '%.*s'", TOKSHOW, f[0]);
-		if (parse_u32(f[1], 128, &len) < 0)
+		if (lh_digits_u32(f[1], 128, &len) < 0)
 			return lerr(L, "bad prefix length '%.*s' (0..128)",
 			    TOKSHOW, f[1]);
 		if (asmap_parse_origin(f[2], &prefix, &flags, L->err,
@@ -548,7 +529,7 @@ pfx2as_line(struct loader *L, char *s)
 	}
 	if (parse_ip4(f[0], &prefix) < 0)
 		return lerr(L, "bad IPv4 address '%.*s'", TOKSHOW, f[0]);
-	if (parse_u32(f[1], 32, &len) < 0)
+	if (lh_digits_u32(f[1], 32, &len) < 0)
 		return lerr(L, "bad prefix length '%.*s' (0..32)", TOKSHOW, f[1]);
 	memset(&r, 0, sizeof(r));
 	r.prefix = prefix;
@@ -819,14 +800,14 @@ parse_slash(struct loader *L, char *s, uint32_t *prefix, uint32_t *len)
 		    TOKSHOW, s);
 	*slash = '\0';
 	if (strchr(s, ':') != NULL) {
-		if (!is_ip6(s) || parse_u32(slash + 1, 128, len) < 0)
+		if (!is_ip6(s) || lh_digits_u32(slash + 1, 128, len) < 0)
 			return lerr(L, "bad IPv6 prefix '%.*s/%.*s'", TOKSHOW, s,
 			    TOKSHOW, slash + 1);
 		return 0;
 	}
 	if (parse_ip4(s, prefix) < 0)
 		return lerr(L, "bad IPv4 address '%.*s'", TOKSHOW, s);
-	if (parse_u32(slash + 1, 32, len) < 0)
+	if (lh_digits_u32(slash + 1, 32, len) < 0)
 		return lerr(L, "bad prefix length '%.*s' (0..32)", TOKSHOW,
 		    slash + 1);
 	return 1;
@@ -879,8 +860,8 @@ bgp_line(struct loader *L, char *s)
 
 		if (dot != NULL)
 			*dot = '\0';
-		if (parse_u32(ts, UINT32_MAX, &v) < 0 ||
-		    (dot != NULL && parse_u32(dot + 1, 999999, &v) < 0))
+		if (lh_digits_u32(ts, UINT32_MAX, &v) < 0 ||
+		    (dot != NULL && lh_digits_u32(dot + 1, 999999, &v) < 0))
 			return lerr(L, "bad timestamp '%.*s'", TOKSHOW, ts);
 	}
 	if (parse_asn(f[4], 1, &peer_as) < 0)
@@ -1024,7 +1005,7 @@ iptoasn_addr(struct loader *L, const char *s, const char *what, uint32_t *out)
 	if (L->u32mode >= 0 && u32 != L->u32mode)
 		return lerr(L, "%s '%.*s': the file mixes dotted and integer "
 		    "addresses", what, TOKSHOW, s);
-	if (u32 ? parse_u32(s, UINT32_MAX, out) < 0 : parse_ip4(s, out) < 0)
+	if (u32 ? lh_digits_u32(s, UINT32_MAX, out) < 0 : parse_ip4(s, out) < 0)
 		return lerr(L, "bad %s '%.*s'%s", what, TOKSHOW, s,
 		    u32 ? " (0..4294967295)" : "");
 	L->u32mode = u32;
@@ -1094,7 +1075,7 @@ iptoasn_line(struct loader *L, char *s)
 		return -1;
 	if (lo > hi)
 		return lerr(L, "range_start %s is after range_end %s", f[0], f[1]);
-	if (parse_u32(f[2], UINT32_MAX, &asn) < 0)
+	if (lh_digits_u32(f[2], UINT32_MAX, &asn) < 0)
 		return lerr(L, "bad AS number '%.*s' (0..4294967295)", TOKSHOW,
 		    f[2]);
 	if (asn == 0) {
@@ -1223,7 +1204,7 @@ a2o_json(struct loader *L, const char *s)
 		if (v == NULL)
 			v = json_object_get(o, "aut");
 		if (json_is_string(v)) {
-			if (parse_u32(json_string_value(v), UINT32_MAX, &asn) < 0)
+			if (lh_digits_u32(json_string_value(v), UINT32_MAX, &asn) < 0)
 				rc = lerr(L, "bad AS number \"%.*s\" "
 				    "(0..4294967295)", TOKSHOW,
 				    json_string_value(v));
@@ -1282,7 +1263,7 @@ a2o_line(struct loader *L, char *s)
 	if (A->kind == A2O_AUT) {
 		uint32_t asn;
 
-		if (parse_u32(f[A->c_aut], UINT32_MAX, &asn) < 0)
+		if (lh_digits_u32(f[A->c_aut], UINT32_MAX, &asn) < 0)
 			return lerr(L, "bad AS number '%.*s' (0..4294967295)",
 			    TOKSHOW, f[A->c_aut]);
 		if (asmap_batch_asinfo(L->b, asn,

@@ -364,10 +364,19 @@ infer_ttls(const struct infer_reply *r, size_t n,
     const struct infer_bases bases[INFER_COUNTERS], uint8_t *ttl,
     struct infer_result *res)
 {
+	static const struct {
+		long (*fn)(const struct infer_reply *, size_t, int,
+		    const struct infer_bases *, uint8_t *,
+		    struct infer_result *);
+		enum infer_rule rule;
+	} readings[] = {
+		{ try_counter, INFER_COUNTER },
+		{ try_rounds, INFER_ROUNDS },
+	};
 	struct infer_result cand;
 	uint8_t *tmp;
 	long score, best = -1;
-	size_t i, placed = 0;
+	size_t i, k, placed = 0;
 	int f;
 
 	memset(res, 0, sizeof(*res));
@@ -384,30 +393,19 @@ infer_ttls(const struct infer_reply *r, size_t n,
 	/* Two replies can fit an order by chance (two forgeries, say). */
 	if (n < MIN_ORDERED)
 		goto done;
-	for (f = 0; f < INFER_COUNTERS; f++) {
-		memset(&cand, 0, sizeof(cand));
-		score = try_counter(r, n, f, &bases[f], tmp, &cand);
-		if (score > best) {
-			best = score;
-			*res = cand;
-			res->rule = INFER_COUNTER;
-			res->field = f;
-			memcpy(ttl, tmp, n);
+	/* A counter with q probes per TTL first; mtr's rounds only then. */
+	for (k = 0; k < 2 && best < 0; k++)
+		for (f = 0; f < INFER_COUNTERS; f++) {
+			memset(&cand, 0, sizeof(cand));
+			score = readings[k].fn(r, n, f, &bases[f], tmp, &cand);
+			if (score > best) {
+				best = score;
+				*res = cand;
+				res->rule = readings[k].rule;
+				res->field = f;
+				memcpy(ttl, tmp, n);
+			}
 		}
-	}
-	if (best >= 0)
-		goto done;
-	for (f = 0; f < INFER_COUNTERS; f++) {
-		memset(&cand, 0, sizeof(cand));
-		score = try_rounds(r, n, f, &bases[f], tmp, &cand);
-		if (score > best) {
-			best = score;
-			*res = cand;
-			res->rule = INFER_ROUNDS;
-			res->field = f;
-			memcpy(ttl, tmp, n);
-		}
-	}
 	if (best < 0) {
 		memset(ttl, 0, n);
 		memset(res, 0, sizeof(*res));

@@ -105,3 +105,21 @@ lh_parse_prefix(const char *s, const char *what, uint32_t *net,
 	*net = addr & *mask;
 	return 0;
 }
+
+int
+lh_digits_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > max)
+			return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
