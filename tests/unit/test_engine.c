@@ -2082,6 +2082,43 @@ test_reply_only_beside_probes(void **state)
 	assert_int_equal(engine_stats(f->e)->unmatched[0].dst, DST);
 }
 
+/*
+ * TCP identity is the ports and the sequence number: with constant ports
+ * (a Paris flow), a quote whose sequence number is no probe's answers
+ * none, whatever its IP ID says; one with a probe's sequence number answers
+ * that probe even with its IP ID rewritten.
+ */
+static void
+test_tcp_quote_sequence_identifies(void **state)
+{
+	struct fx *f = *state;
+	struct pb pr[2], r;
+	const struct trace *t;
+	int i;
+
+	start(f);
+	for (i = 0; i < 2; i++) {
+		pb_tcp(&pr[i], ipf(ME, DST, (uint8_t)(i + 1),
+		    (uint16_t)(0x4100 + i)), 50200, 80,
+		    (uint32_t)(0x01000000 * (i + 1) + 0x2345), 0, PB_TH_SYN);
+		feed(f, T0 + i * MS, &pr[i]);
+	}
+	/* hop 1: its sequence number, its IP ID rewritten */
+	pb_icmp_err(&r, ipf(R1, ME, 250, 1), 11, 0, 0, &pr[0], 28, 1);
+	pb_set16(&r, PB_Q_IPID, 0xbeef);
+	feed(f, T0 + 10 * MS, &r);
+	/* hop 2's IP ID, but a sequence number no probe had */
+	pb_icmp_err(&r, ipf(R2, ME, 250, 1), 11, 0, 0, &pr[1], 28, 1);
+	pb_set16(&r, PB_Q_L4 + 4, 0x7777);
+	feed(f, T0 + 11 * MS, &r);
+	finish(f);
+	t = only_trace(f);
+	assert_int_equal(hop_probe(t, 0, 0)->raddr, R1);
+	assert_int_equal(hop_probe(t, 0, 0)->rw, RW_IPID);
+	assert_int_equal(hop_probe(t, 1, 0)->rkind, RK_NONE);
+	assert_int_equal(t->replies, 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -2141,6 +2178,7 @@ main(void)
 		T(test_gap_limit_exact),
 		T(test_capture_ended),
 		T(test_reply_only_inferred),
+		T(test_tcp_quote_sequence_identifies),
 		T(test_reply_only_beside_probes),
 		T(test_capture_ran_on),
 		T(test_equal_fits_prefer_unanswered_then_latest),

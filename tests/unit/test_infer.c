@@ -84,6 +84,10 @@ static const struct icase cases[] = {
 	    { R(5), 254, 33438, 0, 0, 2 }, { R(1), 254, 33439, 0, 0, 2 },
 	    { DST, 60, 33440, 0, 0, 3 } },
 	  7, 33434, INFER_COUNTER, 3 },
+	/* two replies fit some order by chance: a counter needs three */
+	{ "two replies", {
+	    { GW, 64, 33434, 0, 0, 0 }, { R(1), 254, 33437, 0, 0, 0 } },
+	  2, 33434, INFER_NONE, 0 },
 	/* one reply: nothing to read an order from */
 	{ "a lone reply", { { R(1), 254, 33437, 0, 0, 0 } },
 	  1, 33434, INFER_NONE, 0 },
